@@ -1,0 +1,283 @@
+"""HTTP API: applicants, public permit verification and operators (IAM-authorised in AWS)."""
+
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+from datetime import timedelta
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import (
+    BadRequestError,
+    NotFoundError,
+    ServiceError,
+    UnauthorizedError,
+)
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from functions import decisions
+from functions.aws import client
+from functions.lifecycle import event_context
+from functions.publish import publish
+from functions.runtime import reference, store
+from functions.settings import get_settings
+from functions.store import NotFoundError as RecordNotFound
+from functions.store import utcnow
+from functions.uploads import UploadsRequest, check_upload_requests, presign_document, presign_manifest
+from schemas.application import Application
+from schemas.events import ApplicationCreated
+from schemas.manifest import Manifest
+from schemas.permit import VerificationAnswer
+from schemas.review import ReviewDecision
+from schemas.status import Status, oss_status_code
+
+logger = Logger(service="goso-api")
+app = APIGatewayHttpResolver(
+    cors=CORSConfig(allow_origin=get_settings().form_origin, allow_headers=["Authorization", "Content-Type"]),
+    enable_validation=False,
+)
+PERMIT_LINK_SECONDS = 300
+
+
+class ConflictError(ServiceError):
+    def __init__(self, message: str):
+        super().__init__(409, message)
+
+
+class ForbiddenError(ServiceError):
+    def __init__(self, message: str):
+        super().__init__(403, message)
+
+
+def _json_body() -> dict:
+    try:
+        body = app.current_event.json_body
+    except json.JSONDecodeError as error:
+        raise BadRequestError(f"request body is not valid JSON: {error.msg} at line {error.lineno}") from error
+    if not isinstance(body, dict):
+        raise BadRequestError("request body must be a JSON object")
+    return body
+
+
+def _validation_message(error: ValidationError) -> str:
+    problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()]
+    return "invalid request: " + "; ".join(problems)
+
+
+def _authorised_application(application_id: str) -> Application:
+    """Return the application if the request carries its access token; 401 otherwise, 404 if unknown."""
+    header = app.current_event.headers.get("authorization") or ""
+    token = header.removeprefix("Bearer ").strip()
+    if not token:
+        raise UnauthorizedError("missing access token: send 'Authorization: Bearer <token>' as returned at creation")
+    stored = store().get_access_token_hash(application_id)
+    if stored is None:
+        raise NotFoundError(f"application '{application_id}' not found")
+    if not hmac.compare_digest(stored, hashlib.sha256(token.encode()).hexdigest()):
+        raise UnauthorizedError("access token does not match this application")
+    return store().get_application(application_id)
+
+
+def _uploads(application_id: str, round_number: int, body: dict) -> dict:
+    try:
+        request = UploadsRequest.model_validate(body)
+    except ValidationError as error:
+        raise BadRequestError(_validation_message(error)) from error
+    reasons = check_upload_requests(request.documents, reference())
+    if reasons:
+        raise _reasons_error(reasons)
+    settings = get_settings()
+    s3 = client("s3")
+    expiry = settings.upload_url_expiry_seconds
+    uploads = {
+        doc.slot: presign_document(
+            s3, settings.upload_bucket, application_id, round_number, doc, reference().slots[doc.slot].max_bytes, expiry
+        ).as_dict()
+        for doc in request.documents
+    }
+    manifest = presign_manifest(s3, settings.upload_bucket, application_id, round_number, expiry).as_dict()
+    return {
+        "round": round_number,
+        "documents": uploads,
+        "manifest": manifest,
+        "expires_at": (utcnow() + timedelta(seconds=expiry)).isoformat(),
+    }
+
+
+class ReasonsError(ServiceError):
+    def __init__(self, reasons):
+        super().__init__(400, "; ".join(r.message.en for r in reasons))
+        self.reasons = reasons
+
+
+def _reasons_error(reasons) -> ReasonsError:
+    return ReasonsError(reasons)
+
+
+@app.exception_handler(ReasonsError)
+def _handle_reasons(error: ReasonsError) -> Response:
+    body = {"message": error.msg, "reasons": [r.model_dump(mode="json") for r in error.reasons]}
+    return Response(status_code=400, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+
+
+@app.post("/applications")
+def create_application() -> tuple[dict, int]:
+    body = _json_body()
+    application_id = str(uuid.uuid4())
+    logger.append_keys(application_id=application_id)
+    uploads = _uploads(application_id, 1, {"documents": body.get("documents", [])})
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    record = Application(application_id=application_id, status=Status.DRAFT, created_at=now, updated_at=now)
+    store().create_application(record, hashlib.sha256(token.encode()).hexdigest(), actor="applicant")
+    publish(get_settings().event_bus_name, ApplicationCreated(**event_context(record)))
+    logger.info("Application created")
+    return {"application_id": application_id, "access_token": token, **uploads}, 201
+
+
+@app.post("/applications/<application_id>/corrections")
+def correction_uploads(application_id: str) -> tuple[dict, int]:
+    record = _authorised_application(application_id)
+    if record.status is not Status.CORRECTION_REQUESTED:
+        raise ConflictError(f"application is {record.status.value}; correction uploads open only when a correction is requested")
+    return _uploads(application_id, record.round + 1, _json_body()), 201
+
+
+def public_view(record: Application) -> dict:
+    """Return what the applicant sees of their application (no task tokens, no internal errors)."""
+    data = record.model_dump(mode="json", exclude={"execution_arn", "error"})
+    data["oss_status_code"] = oss_status_code(record.status, record.deemed_approval)
+    return data
+
+
+@app.get("/applications/<application_id>")
+def application_status(application_id: str) -> dict:
+    return public_view(_authorised_application(application_id))
+
+
+@app.get("/applications/<application_id>/permit")
+def permit_link(application_id: str) -> dict:
+    record = _authorised_application(application_id)
+    if record.status is not Status.ISSUED or not record.permit_key:
+        raise ConflictError(f"application is {record.status.value}; the permit can be downloaded once it is ISSUED")
+    url = client("s3").generate_presigned_url(
+        "get_object",
+        Params={"Bucket": get_settings().permit_bucket, "Key": record.permit_key},
+        ExpiresIn=PERMIT_LINK_SECONDS,
+    )
+    return {"permit_number": record.permit_number, "url": url, "expires_in_seconds": PERMIT_LINK_SECONDS}
+
+
+@app.get("/verify")
+def verify_permit() -> dict:
+    """Public verification by permit number, as the permit's QR code links to it."""
+    number = app.current_event.get_query_string_value("permit") or ""
+    if not number:
+        raise BadRequestError("missing query parameter 'permit', e.g. /verify?permit=503/DAG/2026/000001")
+    try:
+        permit = store().get_permit(number)
+    except RecordNotFound:
+        answer = VerificationAnswer(valid=False, permit_number=number, reason="no permit with this number was issued")
+        return answer.model_dump()
+    answer = VerificationAnswer(valid=permit.status == "VALID", permit_number=number, reason=f"permit is {permit.status}")
+    summary = permit.model_dump(mode="json", include={"business_name", "nib", "kbli", "kbli_title", "sector", "region_code", "issued_at", "deemed_approval", "sha256", "status"})
+    return {**answer.model_dump(), "permit": summary}
+
+
+@app.get("/issuer-public-key")
+def issuer_public_key() -> Response:
+    from functions.permits.signing import public_key_pem
+
+    pem = public_key_pem(client("kms"), get_settings().signing_key_id)
+    return Response(status_code=200, content_type="application/x-pem-file", body=pem.decode())
+
+
+@app.get("/schema/manifest")
+def manifest_schema() -> dict:
+    return Manifest.model_json_schema()
+
+
+@app.get("/reference")
+def reference_data() -> dict:
+    """Sectors, regions, document slots and the rule table, for the form's field help."""
+    ref = reference()
+    return {
+        "sectors": [vars(s) if hasattr(s, "__dict__") else s.model_dump() for s in ref.sectors.values()],
+        "regions": [{"code": r.code, "name": r.name} for r in ref.regions.values()],
+        "districts": [{"code": r.code, "name": r.name} for r in ref.districts.values()],
+        "slots": [
+            {
+                "slot": s.slot,
+                "title_id": s.title_id,
+                "title_en": s.title_en,
+                "content_types": list(s.content_types),
+                "max_bytes": s.max_bytes,
+                "max_pixels": s.max_pixels,
+            }
+            for s in ref.slots.values()
+        ],
+        "rules": [
+            {
+                "kbli": r.kbli,
+                "title": r.title,
+                "sector": r.sector,
+                "risk": {scale.value if hasattr(scale, "value") else scale: level.value if hasattr(level, "value") else level for scale, level in r.risk.items()},
+                "required_slots": {
+                    level: ref.required_slots(r, level) for level in sorted({lv for lv in r.risk.values()})
+                },
+            }
+            for r in ref.rules.values()
+        ],
+    }
+
+
+# --- operator routes (IAM-authorised in AWS) ----------------------------------------------
+
+
+@app.get("/operator/tasks")
+def list_tasks() -> dict:
+    sector = app.current_event.get_query_string_value("sector") or ""
+    if sector not in reference().sectors:
+        raise BadRequestError(f"unknown sector '{sector}'; use one of {', '.join(sorted(reference().sectors))}")
+    tasks = store().open_tasks(sector)
+    return {"sector": sector, "tasks": [t.model_dump(mode="json") for t in tasks]}
+
+
+@app.post("/operator/tasks/<task_id>/decision")
+def decide(task_id: str) -> dict:
+    try:
+        decision = ReviewDecision.model_validate(_json_body())
+    except ValidationError as error:
+        raise BadRequestError(_validation_message(error)) from error
+    try:
+        task = decisions.decide(task_id, decision)
+    except decisions.DecisionRejected as error:
+        raise {403: ForbiddenError, 404: NotFoundError, 409: ConflictError, 400: BadRequestError}[error.status](str(error)) from error
+    return task.model_dump(mode="json")
+
+
+@app.get("/operator/applications/<application_id>")
+def operator_view(application_id: str) -> dict:
+    try:
+        record = store().get_application(application_id)
+    except RecordNotFound as error:
+        raise NotFoundError(str(error)) from error
+    return {
+        "application": {**record.model_dump(mode="json"), "oss_status_code": oss_status_code(record.status, record.deemed_approval)},
+        "tasks": [t.model_dump(mode="json") for t in store().tasks_of(application_id)],
+        "audit": store().audit_trail(application_id),
+    }
+
+
+@app.get("/operator/accounts/<nib>/applications")
+def account_applications(nib: str) -> dict:
+    return {"nib": nib, "applications": [public_view(a) for a in store().applications_of(nib)]}
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, clear_state=True)
+def handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

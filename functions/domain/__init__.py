@@ -1,0 +1,1 @@
+"""Pure domain rules (identifiers, risk, requirements, deadlines, documents) with no AWS calls."""

@@ -1,0 +1,1 @@
+"""Deployment description: the topology declaration, the state machine definition and the CDK app."""
