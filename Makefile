@@ -1,4 +1,5 @@
 # Every target creates .venv and installs what it needs, so a fresh clone needs only Python 3.11+.
+.DEFAULT_GOAL := demo
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,12 +7,15 @@ STAMP := $(VENV)/.installed
 GOSO_TEST_DATA ?= $(abspath ../shared/data)
 export GOSO_TEST_DATA
 
-.PHONY: demo test unit integration bench synth lint clean
+.PHONY: demo test unit integration clean
+
+# Targets of the CDK app, the browser tests and the benchmark live beside this file.
+-include mk/*.mk
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[local,test]'
+	$(BIN)/pip install --quiet -e '.[local,test,dashboard,cdk,browser]'
 	touch $(STAMP)
 
 demo: $(STAMP)

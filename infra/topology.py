@@ -44,6 +44,15 @@ class Trigger(StrEnum):
 
 
 @dataclass(frozen=True)
+class HttpRoute:
+    """One route of the HTTP API. Operator routes need a SigV4-signed (IAM-authorised) request."""
+
+    method: str
+    path: str
+    iam_authorised: bool = False
+
+
+@dataclass(frozen=True)
 class FunctionSpec:
     name: str
     handler: str
@@ -56,6 +65,8 @@ class FunctionSpec:
     timeout_seconds: int = 30
     # Placeholder in the ASL file that resolves to this function's ARN, if the state machine calls it.
     asl_placeholder: str | None = None
+    # Routes of the HTTP API that reach this function (only for Trigger.HTTP_API).
+    routes: tuple[HttpRoute, ...] = ()
 
 
 _COMMON_ENV = {"TABLE_NAME": Resource.TABLE, "EVENT_BUS_NAME": Resource.EVENT_BUS}
@@ -157,6 +168,29 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         },
         memory_mb=512,
         timeout_seconds=29,
+        routes=(
+            HttpRoute("POST", "/applications"),
+            HttpRoute("POST", "/applications/{application_id}/corrections"),
+            HttpRoute("GET", "/applications/{application_id}"),
+            HttpRoute("GET", "/applications/{application_id}/permit"),
+            HttpRoute("GET", "/verify"),
+            HttpRoute("GET", "/issuer-public-key"),
+            HttpRoute("GET", "/schema/manifest"),
+            HttpRoute("GET", "/reference"),
+            HttpRoute("GET", "/operator/tasks", iam_authorised=True),
+            HttpRoute("POST", "/operator/tasks/{task_id}/decision", iam_authorised=True),
+            HttpRoute("GET", "/operator/applications/{application_id}", iam_authorised=True),
+            HttpRoute("GET", "/operator/accounts/{nib}/applications", iam_authorised=True),
+        ),
+    ),
+    FunctionSpec(
+        name="monitor",
+        handler="functions.monitor.handler",
+        description="Turn pipeline events into CloudWatch metrics and count each sector's open review tasks",
+        trigger=Trigger.EVENT_RULE,
+        # Reads the open-task index (GSI2) for the review backlog gauge.
+        uses={Resource.TABLE: Access.READ},
+        environment={"TABLE_NAME": Resource.TABLE},
     ),
 )
 

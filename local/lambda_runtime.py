@@ -55,6 +55,10 @@ class LambdaRuntime:
         self.specs = {function_name(spec): spec for spec in functions}
         self._handlers: dict[str, Callable] = {}
         self._lock = threading.Lock()
+        # One execution environment per function: Lambda never runs two invocations in one
+        # environment at once, and handlers keep per-invocation state in module globals
+        # (the API resolver's current event, the logger's keys).
+        self._environments = {spec.name: threading.Lock() for spec in functions}
         self.stats: dict[str, InvocationStats] = defaultdict(InvocationStats)
 
     def arn(self, spec: FunctionSpec) -> str:
@@ -88,7 +92,8 @@ class LambdaRuntime:
         started = time.perf_counter()
         failed = False
         try:
-            result = self._handler(spec)(event, context)
+            with self._environments[spec.name]:
+                result = self._handler(spec)(event, context)
         except Exception as error:  # Lambda turns any unhandled exception into an error payload.
             failed = True
             result = {

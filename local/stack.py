@@ -6,6 +6,7 @@ CDK app deploys. Everything lives in memory and disappears when the stack stops.
 
 import io
 import json
+import logging
 import os
 import threading
 import time
@@ -90,6 +91,10 @@ class LocalStack:
     # --- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> "LocalStack":
+        # moto's interpreter logs every caught state error (a rejection, a timeout) at ERROR with
+        # a full dump of the state; the execution history keeps the same facts readably.
+        logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.options.moto_port, verbose=False)
         self.moto.start()
         host, port = self.moto.get_host_and_port()
