@@ -1,7 +1,5 @@
 """Record outcomes that the state machine decides: deemed approvals, closures and failures."""
 
-import json
-
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -11,7 +9,7 @@ from functions.store import ConflictError, utcnow
 from schemas.application import Application
 from schemas.events import DeadlineMissed, DeemedApproval
 from schemas.reasons import ReasonCode, make_reason
-from schemas.review import TaskState
+from schemas.review import Decision, TaskState
 from schemas.status import Status
 
 logger = Logger(service="goso-record-outcome")
@@ -86,18 +84,22 @@ def incomplete(event: dict) -> dict:
 
 
 def rejected(event: dict) -> dict:
+    """Close the application after a sector's rejection; the decision itself is already audited."""
     db = store()
     app = db.get_application(event["application_id"])
+    rejection = next((t for t in db.tasks_of(app.application_id) if t.decision is Decision.REJECT), None)
     _close_open_tasks(app)
-    cause = _error_cause(event.get("error"))
     change_status(
         db,
         app,
         Status.REJECTED,
-        actor=f"operator:{cause.get('operator_id', 'unknown')}",
+        actor="system:pipeline",
         action="closed_rejected",
         reasons=app.reasons,
-        detail={"task_id": cause.get("task_id"), "sector": cause.get("sector")},
+        detail={
+            "task_id": rejection.task_id if rejection else None,
+            "decided_by": rejection.operator_id if rejection else None,
+        },
     )
     return {"status": Status.REJECTED.value}
 
@@ -129,16 +131,6 @@ def _close_open_tasks(app: Application) -> None:
     for task in db.tasks_of(app.application_id):
         if task.state is TaskState.OPEN:
             db.close_task(task.model_copy(update={"state": TaskState.CLOSED, "decided_at": utcnow()}))
-
-
-def _error_cause(error: dict | None) -> dict:
-    if not error:
-        return {}
-    try:
-        cause = json.loads(error.get("Cause") or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return cause if isinstance(cause, dict) else {}
 
 
 ACTIONS = {

@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 import time
+import urllib.request
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,21 @@ def _set_aws_environment(endpoint: str) -> None:
     )
 
 
+def _reset_handler_caches() -> None:
+    """Forget settings and clients that handlers cached for an earlier stack in this process."""
+    from functions import aws, runtime, settings
+
+    settings.get_settings.cache_clear()
+    aws.client.cache_clear()
+    aws.table.cache_clear()
+    for cached in (runtime.store, runtime.reference, runtime.deadlines):
+        cached.cache_clear()
+
+
 class LocalStack:
+    # The stack sets process-wide environment and patches moto, so one runs per process at a time.
+    _running: "LocalStack | None" = None
+
     def __init__(self, options: StackOptions | None = None):
         self.options = options or StackOptions()
         self.runtime = LambdaRuntime(REGION, ACCOUNT)
@@ -91,6 +106,9 @@ class LocalStack:
     # --- lifecycle ----------------------------------------------------------------------
 
     def start(self) -> "LocalStack":
+        if LocalStack._running is not None:
+            raise RuntimeError("a local stack already runs in this process; stop it before starting another")
+        LocalStack._running = self
         # moto's interpreter logs every caught state error (a rejection, a timeout) at ERROR with
         # a full dump of the state; the execution history keeps the same facts readably.
         logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
@@ -102,11 +120,14 @@ class LocalStack:
         # moto's Step Functions interpreter reaches Lambda through this port.
         os.environ["MOTO_PORT"] = str(port)
         _set_aws_environment(self.endpoint)
+        # moto keeps its backends per process: start from an empty account every time.
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST"), timeout=10)
         moto_hooks.install(self.runtime)
 
         self.api = HttpApi(self._invoke_api, port=self.options.api_port, static_dir=self.options.static_dir)
         self._create_resources()
         self._set_handler_environment()
+        _reset_handler_caches()
         self.api.start()
         self._start_pollers()
         return self
@@ -120,6 +141,8 @@ class LocalStack:
         if self.moto:
             self.moto.stop()
         moto_hooks.uninstall()
+        if LocalStack._running is self:
+            LocalStack._running = None
 
     def __enter__(self) -> "LocalStack":
         return self.start()

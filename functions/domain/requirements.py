@@ -10,7 +10,9 @@ def check_documents(required_slots: list[str], documents: dict[str, DocumentReco
 
     A required slot without a record gets DOCUMENT_REQUIRED. A record that was not accepted
     returns its stored reason, or DOCUMENT_MISSING when it has none, which means the file
-    was declared but never arrived. Documents in slots the permit does not require are ignored.
+    was declared but never arrived. A document the applicant listed in a slot the permit does
+    not require still has to be sound: a missing, damaged or mismatched one is reported after
+    the required slots, because the applicant declared it and would otherwise never learn of it.
     """
     reasons: list[Reason] = []
     for slot in required_slots:
@@ -19,5 +21,8 @@ def check_documents(required_slots: list[str], documents: dict[str, DocumentReco
             title = ref.slots[slot].title_id if slot in ref.slots else slot
             reasons.append(make_reason(ReasonCode.DOCUMENT_REQUIRED, document=slot, title=title))
         elif not record.accepted:
+            reasons.append(record.reason or make_reason(ReasonCode.DOCUMENT_MISSING, document=slot))
+    for slot, record in documents.items():
+        if slot not in required_slots and not record.accepted:
             reasons.append(record.reason or make_reason(ReasonCode.DOCUMENT_MISSING, document=slot))
     return reasons

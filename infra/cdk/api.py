@@ -68,7 +68,8 @@ class Api(Construct):
         )
         # Operators' IAM users or roles join this group to call the operator routes.
         self.operators = iam.Group(self, "Operators")
-        self.routes: list[apigwv2.HttpRoute] = []
+        self.public_routes: list[apigwv2.HttpRoute] = []
+        self.operator_routes: list[apigwv2.HttpRoute] = []
 
     @property
     def endpoint(self) -> str:
@@ -88,4 +89,6 @@ class Api(Construct):
             if authorised:
                 for http_route in added:
                     http_route.grant_invoke(self.operators)
-            self.routes.extend(added)
+                self.operator_routes.extend(added)
+            else:
+                self.public_routes.extend(added)

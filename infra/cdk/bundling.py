@@ -72,7 +72,10 @@ def _install_dependencies(target: Path, requirements: list[str]) -> None:
         str(target),
         *requirements,
     ]
-    subprocess.run(command, check=True)
+    # pip's output stays quiet unless it fails; then its messages explain why.
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"building the Lambda asset failed:\n{result.stdout}\n{result.stderr}")
 
 
 def build_lambda_asset(root: Path = PROJECT_ROOT, cache_dir: Path = CACHE_DIR) -> tuple[Path, str]:

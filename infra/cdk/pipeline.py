@@ -141,7 +141,8 @@ class Pipeline(Construct):
             "Application",
             comment="GOSO permit application lifecycle",
             state_machine_type=sfn.StateMachineType.STANDARD,
-            definition_body=sfn.DefinitionBody.from_file(str(definition_file)),
+            # Inline, so the template carries the ASL file's exact text; the ARNs are substituted at deploy time.
+            definition_body=sfn.DefinitionBody.from_string(definition_file.read_text(encoding="utf-8")),
             definition_substitutions=substitutions,
             tracing_enabled=True,
             # Payloads carry ids and keys only, yet execution data stays out of the logs:

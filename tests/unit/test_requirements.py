@@ -41,9 +41,15 @@ def test_declared_document_never_uploaded():
     assert [(r.code, r.document) for r in reasons] == [(ReasonCode.DOCUMENT_MISSING, "ktp")]
 
 
-def test_unused_slots_ignored():
-    documents = {"ktp": record("ktp", True), "dokumen_teknis": record("dokumen_teknis", False)}
+def test_sound_unrequired_document_passes():
+    documents = {"ktp": record("ktp", True), "dokumen_teknis": record("dokumen_teknis", True)}
     assert check_documents(["ktp"], documents, load_reference()) == []
+
+
+def test_broken_unrequired_document_reported_last():
+    documents = {"dokumen_teknis": record("dokumen_teknis", False), "ktp": record("ktp", True)}
+    reasons = check_documents(["ktp"], documents, load_reference())
+    assert [(r.code, r.document) for r in reasons] == [(ReasonCode.DOCUMENT_MISSING, "dokumen_teknis")]
 
 
 def test_reasons_follow_required_order():

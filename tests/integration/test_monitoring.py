@@ -1,0 +1,236 @@
+"""The monitor function against the local stack: known events in, exact CloudWatch values out."""
+
+import json
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from functions.runtime import store
+from local.monitoring import TimeRange, capture_emf, latest_value, publish_emf, read_series, render_dashboard
+from local.stack import ACCOUNT, REGION, LocalStack
+from functions.metrics_rules import Dimension, MetricName
+from infra.dashboard_spec import MetricQuery, Statistic
+from infra.topology import METRICS_NAMESPACE
+from schemas.events import (
+    EVENT_SOURCE,
+    ApplicationReceived,
+    DeadlineMissed,
+    PermitIssued,
+    PipelineEvent,
+    ReviewDecided,
+    ReviewTaskCreated,
+    StatusChanged,
+)
+from schemas.review import ReviewTask, TaskState, make_task_id
+from schemas.status import Status
+
+MONITOR = "goso-monitor"
+
+
+@pytest.fixture(scope="module")
+def stack():
+    with LocalStack() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def cloudwatch(stack):
+    return stack.client("cloudwatch")
+
+
+def eventbridge(event: PipelineEvent) -> dict:
+    """Wrap a pipeline event as EventBridge delivers it to a rule target."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": event.event_type.value,
+        "source": EVENT_SOURCE,
+        "account": ACCOUNT,
+        "time": event.occurred_at.isoformat(),
+        "region": REGION,
+        "resources": [],
+        "detail": json.loads(event.model_dump_json()),
+    }
+
+
+def send(stack, cloudwatch, event: PipelineEvent) -> int:
+    """Run the monitor on one event and store its EMF output; return the number of values stored."""
+    (result, failed), lines = capture_emf(stack.runtime.invoke, MONITOR, eventbridge(event))
+    assert not failed, result
+    return publish_emf(lines, cloudwatch)
+
+
+def context(sector: str | None, risk: str = "R", channel: str = "online", application_id: str | None = None) -> dict:
+    return {
+        "application_id": application_id or f"app-{uuid.uuid4().hex[:8]}",
+        "occurred_at": datetime.now(UTC) - timedelta(seconds=5),
+        "sector": sector,
+        "risk_level": risk,
+        "channel": channel,
+    }
+
+
+def total(cloudwatch, metric: MetricName, statistic: Statistic = Statistic.SUM, **dimensions: str) -> float:
+    query = MetricQuery(metric, statistic, "value", tuple((Dimension(name), value) for name, value in dimensions.items()))
+    time_range = TimeRange.last(hours=1)
+    (series,) = read_series(cloudwatch, [query], time_range.seconds, time_range)
+    return series.total
+
+
+def issued(sector: str, risk: str = "R") -> StatusChanged:
+    return StatusChanged(**context(sector, risk), previous_status=Status.ISSUING, status=Status.ISSUED, stage_seconds=2.0)
+
+
+def test_issued_counts_by_sector(stack, cloudwatch):
+    for _ in range(3):
+        assert send(stack, cloudwatch, issued("DAG")) == 2  # StageDuration + ApplicationsIssued
+    send(stack, cloudwatch, issued("TAN"))
+    assert total(cloudwatch, MetricName.APPLICATIONS_ISSUED, Sector="DAG") == 3
+    assert total(cloudwatch, MetricName.APPLICATIONS_ISSUED, Sector="TAN") == 1
+    assert total(cloudwatch, MetricName.APPLICATIONS_ISSUED, Sector="KES") == 0
+    assert total(cloudwatch, MetricName.STAGE_DURATION, Stage="ISSUING") == 8.0
+    assert total(cloudwatch, MetricName.STAGE_DURATION, Statistic.SUM, Stage="VERIFYING") == 0
+
+
+def test_received_by_sector_and_channel(stack, cloudwatch):
+    assert send(stack, cloudwatch, ApplicationReceived(**context("PAR", channel="online"), round=1)) == 2
+    send(stack, cloudwatch, ApplicationReceived(**context("PAR", channel="assisted"), round=1))
+    send(stack, cloudwatch, ApplicationReceived(**context("KKP", channel="assisted"), round=1))
+    assert send(stack, cloudwatch, ApplicationReceived(**context("KKP", channel="assisted"), round=2)) == 0
+    assert total(cloudwatch, MetricName.APPLICATIONS_RECEIVED, Sector="PAR") == 2
+    assert total(cloudwatch, MetricName.APPLICATIONS_RECEIVED, Sector="KKP") == 1
+    assert total(cloudwatch, MetricName.APPLICATIONS_RECEIVED, Channel="assisted") == 2
+    assert total(cloudwatch, MetricName.APPLICATIONS_RECEIVED, Channel="online") == 1
+
+
+def test_time_to_permit_by_risk_level(stack, cloudwatch):
+    for seconds in (10.0, 30.0):
+        event = PermitIssued(
+            **context("IND", risk="MR"), permit_number="503/IND/2026/000001", deemed_approval=False, time_to_permit_seconds=seconds
+        )
+        assert send(stack, cloudwatch, event) == 1
+    assert total(cloudwatch, MetricName.TIME_TO_PERMIT, Statistic.SUM, RiskLevel="MR") == 40.0
+    # moto has no percentiles; the local reader maps p95 to Maximum and p50 to Average.
+    assert total(cloudwatch, MetricName.TIME_TO_PERMIT, Statistic.P95, RiskLevel="MR") == 30.0
+    assert total(cloudwatch, MetricName.TIME_TO_PERMIT, Statistic.P50, RiskLevel="MR") == 20.0
+
+
+def test_deadlines_missed_by_sector_and_step(stack, cloudwatch):
+    deadline = datetime.now(UTC)
+    send(stack, cloudwatch, DeadlineMissed(**context("HUB"), step="review", deadline=deadline))
+    send(stack, cloudwatch, DeadlineMissed(**context("HUB"), step="correction", deadline=deadline))
+    send(stack, cloudwatch, DeadlineMissed(**context("PUPR"), step="review", deadline=deadline))
+    assert total(cloudwatch, MetricName.DEADLINES_MISSED, Sector="HUB") == 2
+    assert total(cloudwatch, MetricName.DEADLINES_MISSED, Step="review") == 2
+    assert total(cloudwatch, MetricName.DEADLINES_MISSED, Step="correction") == 1
+
+
+def _open_task(application_id: str, sector: str) -> ReviewTask:
+    now = datetime.now(UTC)
+    task = ReviewTask(
+        task_id=make_task_id(application_id, sector, 1),
+        application_id=application_id,
+        sector=sector,
+        round=1,
+        state=TaskState.OPEN,
+        created_at=now,
+        deadline=now + timedelta(days=5),
+    )
+    store().put_task(task, task_token="token")
+    return task
+
+
+def _close(task: ReviewTask, state: TaskState) -> None:
+    assert store().close_task(task.model_copy(update={"state": state, "decided_at": datetime.now(UTC)}))
+
+
+def test_backlog_gauge_counts_open_tasks(stack, cloudwatch):
+    first = _open_task("app-backlog-a", "KES")
+    second = _open_task("app-backlog-b", "KES")
+    environment = _open_task("app-backlog-b", "AGM")
+
+    created = ReviewTaskCreated(**context("KES", risk="T", application_id="app-backlog-b"), task_id=second.task_id, deadline=second.deadline)
+    assert send(stack, cloudwatch, created) == 1
+    time.sleep(1.1)  # the local reader resolves the latest gauge value to the second
+
+    _close(first, TaskState.DECIDED)
+    decided = ReviewDecided(
+        **context("KES", risk="T", application_id="app-backlog-a"),
+        task_id=first.task_id,
+        decision="approve",
+        operator_id="op",
+        within_deadline=True,
+        decision_seconds=30.0,
+    )
+    send(stack, cloudwatch, decided)
+    time_range = TimeRange.last(hours=1)
+    assert latest_value(cloudwatch, MetricName.REVIEW_BACKLOG, {"Sector": "KES"}, time_range) == 1.0
+    assert latest_value(cloudwatch, MetricName.REVIEW_BACKLOG, {"Sector": "AGM"}, time_range) is None
+    time.sleep(1.1)
+
+    # A rejection closes the application's other open tasks; leaving IN_REVIEW recounts every sector it had.
+    _close(second, TaskState.DECIDED)
+    _close(environment, TaskState.CLOSED)
+    rejected = StatusChanged(
+        **context("KES", risk="T", application_id="app-backlog-b"),
+        previous_status=Status.IN_REVIEW,
+        status=Status.REJECTED,
+        stage_seconds=60.0,
+    )
+    assert send(stack, cloudwatch, rejected) == 4  # StageDuration, ApplicationsRejected, two gauges
+    time_range = TimeRange.last(hours=1)
+    assert latest_value(cloudwatch, MetricName.REVIEW_BACKLOG, {"Sector": "KES"}, time_range) == 0.0
+    assert latest_value(cloudwatch, MetricName.REVIEW_BACKLOG, {"Sector": "AGM"}, time_range) == 0.0
+    assert total(cloudwatch, MetricName.REVIEW_BACKLOG, Statistic.P95, Sector="KES") == 2.0
+
+
+def test_non_pipeline_event_ignored(stack, cloudwatch):
+    event = {"source": "aws.s3", "detail-type": "Object Created", "detail": {}}
+    (result, failed), lines = capture_emf(stack.runtime.invoke, MONITOR, event)
+    assert not failed
+    assert result == {"data_points": 0}
+    assert lines == []
+
+
+def test_capture_keeps_other_threads_output(capsys):
+    def work():
+        other = threading.Thread(target=print, args=("from another thread",))
+        other.start()
+        other.join()
+        print('{"_aws": {"Timestamp": 0, "CloudWatchMetrics": []}}')
+        print("plain log line")
+        return 7
+
+    result, lines = capture_emf(work)
+    assert result == 7
+    assert lines == ['{"_aws": {"Timestamp": 0, "CloudWatchMetrics": []}}']
+    output = capsys.readouterr().out
+    assert "from another thread" in output
+    assert "plain log line" in output
+
+
+def test_publish_emf_namespace_and_unit(stack, cloudwatch):
+    send(stack, cloudwatch, issued("ESDM"))
+    metrics = cloudwatch.list_metrics(Namespace=METRICS_NAMESPACE, MetricName="ApplicationsIssued")["Metrics"]
+    dimension_sets = {tuple((d["Name"], d["Value"]) for d in metric["Dimensions"]) for metric in metrics}
+    assert (("Sector", "ESDM"),) in dimension_sets
+    assert () not in dimension_sets
+
+
+def test_dashboard_image_and_table(stack, cloudwatch, tmp_path):
+    send(stack, cloudwatch, StatusChanged(**context(None), previous_status=Status.DRAFT, status=Status.REJECTED, stage_seconds=1.0))
+    result = render_dashboard(cloudwatch, tmp_path, TimeRange.last(hours=1))
+    assert result.image == tmp_path / "dashboard.png"
+    assert result.image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = result.table
+    assert table["DAG"]["issued"] == 3
+    assert table["TAN"]["issued"] == 1
+    assert table["PAR"]["received"] == 2
+    assert table["HUB"]["deadlines_missed"] == 2
+    assert table["KES"]["rejected"] == 1
+    assert table["KES"]["backlog"] == 0
+    assert table["UNKNOWN"]["rejected"] == 1
+    assert table["LHK"] == dict.fromkeys(table["LHK"], 0)
