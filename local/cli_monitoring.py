@@ -1,0 +1,123 @@
+"""The `goso dashboard`, `goso report` and `goso bench` subcommands."""
+
+import json
+import os
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from local import discovery
+
+DEFAULT_OUT = Path("out")
+
+
+def register(subparsers) -> None:
+    """Add the dashboard, report and bench subcommands to the `goso` parser's subparsers."""
+    dashboard = subparsers.add_parser(
+        "dashboard",
+        help="render the monitors' dashboard to OUT/dashboard.png and print the per-sector table",
+        description=(
+            "Read the CloudWatch metrics of a running stack (goso up). Without one, start an "
+            "embedded stack and run the demo samples first, so the figures are the demo's."
+        ),
+    )
+    dashboard.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default out/)")
+    dashboard.add_argument("--hours", type=float, default=6, help="time range to read, in hours back from now (default 6)")
+    dashboard.add_argument("--json", action="store_true", help="print the table as one JSON object on the last line")
+    dashboard.set_defaults(handler=cmd_dashboard)
+
+    report = subparsers.add_parser(
+        "report", help="write the evidence pack (JSON and Markdown) for applications created in a period"
+    )
+    report.add_argument("--from", dest="first", type=date.fromisoformat, help="first day, YYYY-MM-DD in WITA (default today)")
+    report.add_argument("--to", dest="last", type=date.fromisoformat, help="last day, YYYY-MM-DD in WITA, included (default today)")
+    report.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default out/)")
+    report.add_argument("--json", action="store_true", help="print the report's headline figures as JSON on the last line")
+    report.set_defaults(handler=cmd_report)
+
+    bench = subparsers.add_parser(
+        "bench", help="run batches of applications through an embedded stack and write bench/results.json and docs/benchmarks.md"
+    )
+    bench.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="batch sizes to run (default 100 1000)")
+    bench.add_argument("--in-flight", type=int, default=8, help="applications in flight at once (default 8)")
+    bench.add_argument("--results", type=Path, default=Path("bench/results.json"), help="results file (default bench/results.json)")
+    bench.add_argument("--page", type=Path, default=Path("docs/benchmarks.md"), help="Markdown page (default docs/benchmarks.md)")
+    bench.add_argument("--timeout", type=float, default=600, help="seconds one application may take (default 600)")
+    bench.set_defaults(handler=cmd_bench)
+
+
+def _use_endpoint(target: discovery.StackTarget) -> None:
+    """Point this process's boto3 default configuration (used by functions.store) at the stack."""
+    os.environ["AWS_ENDPOINT_URL"] = target.endpoint
+    os.environ["AWS_DEFAULT_REGION"] = target.region
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+def _wait_for_events_to_settle(stack, quiet_seconds: float = 3.0, timeout: float = 60.0) -> None:
+    """Wait until the embedded stack has taken no new event for `quiet_seconds`."""
+    deadline = time.monotonic() + timeout
+    seen = -1
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        count = len(stack.events)
+        if count != seen:
+            seen, quiet_since = count, time.monotonic()
+        elif time.monotonic() - quiet_since >= quiet_seconds:
+            return
+        time.sleep(0.5)
+
+
+def cmd_dashboard(args) -> int:
+    from local.monitoring import TimeRange, format_table, render_dashboard
+
+    with discovery.connect() as target:
+        if target.embedded is not None:
+            from local.demo import run_demo
+
+            print("No running stack (goso up) found: running the demo samples on an embedded stack first.")
+            run_demo(target.api_url, args.out, log=lambda line: None)
+            _wait_for_events_to_settle(target.embedded)
+        result = render_dashboard(target.client("cloudwatch"), args.out, TimeRange.last(args.hours))
+    print(format_table(result.table))
+    print(f"Dashboard image: {result.image}")
+    if args.json:
+        print(json.dumps({"image": str(result.image), "sectors": result.table}))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from functions.store import Store
+    from local.report import WITA, Period, build_report, write_report
+
+    today = datetime.now(WITA).date()
+    period = Period(args.first or today, args.last or args.first or today)
+    if period.last < period.first:
+        print(f"--to {period.last} is before --from {period.first}; give the earlier day first.")
+        return 2
+    with discovery.connect() as target:
+        if target.embedded is not None:
+            print("No running stack (goso up) found: the embedded stack is empty, so the report lists no applications.")
+        _use_endpoint(target)
+        report = build_report(Store(target.resources["table"]), period)
+    json_path, markdown_path = write_report(report, args.out)
+    print(f"{report['applications']} applications, {len(report['decisions'])} decisions, {period.first} to {period.last} (WITA)")
+    print(f"Evidence pack: {markdown_path} and {json_path}")
+    if args.json:
+        headline = {key: report[key] for key in ("applications", "by_status", "review_deadlines", "deemed_approvals", "channels")}
+        print(json.dumps({"json": str(json_path), "markdown": str(markdown_path), **headline}))
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from local.bench import BenchOptions, run_bench
+
+    options = BenchOptions(sizes=args.sizes, in_flight=args.in_flight, application_timeout=args.timeout)
+    run_bench(options, results_path=args.results, page_path=args.page, command=_command_line())
+    return 0
+
+
+def _command_line() -> str:
+    """Return the command as typed, for the benchmark page."""
+    return " ".join(["goso", *sys.argv[1:]])
