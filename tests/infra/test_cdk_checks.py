@@ -44,7 +44,7 @@ def test_cdk_nag_fails_synthesis_on_an_unacknowledged_finding(tmp_path):
     stack = Stack(app, "Probe")
     s3.Bucket(stack, "Plain")
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    with pytest.raises(RuntimeError, match="Validation failed"):
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
     report = json.loads((tmp_path / "validation-report.json").read_text())
     rules = {v["ruleName"] for p in report["pluginReports"] for v in p["violations"]}
