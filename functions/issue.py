@@ -30,11 +30,17 @@ def handler(event: dict, context: LambdaContext) -> dict:
     if app.status is Status.ISSUED:
         logger.info("Permit already issued", extra={"permit_number": app.permit_number})
         return {"permit_number": app.permit_number}
-    if app.status is not Status.ISSUING:
-        app = change_status(db, app, Status.ISSUING, actor="system:issue", action="issuing_started")
-
     issued_at = utcnow()
-    number = app.permit_number or permit_number(app.sector, issued_at, db.next_sequence(counter_name(app.sector, issued_at)))
+    if app.permit_number is None:
+        # The number is stored before the permit is rendered, so a retried invocation reuses it
+        # instead of leaving a gap in the sector's sequence.
+        sequence = db.next_sequence(counter_name(app.sector, issued_at))
+        number = permit_number(app.sector, issued_at, sequence)
+        app = change_status(
+            db, app, Status.ISSUING, actor="system:issue", action="permit_number_assigned",
+            detail={"permit_number": number}, permit_number=number,
+        )
+    number = app.permit_number
     key = permit_key(app.nib, number)
     ref = reference()
     permit = Permit(

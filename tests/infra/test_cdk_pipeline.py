@@ -20,7 +20,7 @@ SETTING_REFERENCES = {
 def _statements(synthesized, role_id: str) -> list[dict]:
     statements = []
     for policy in synthesized.resources("AWS::IAM::Policy").values():
-        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+        if {"Ref": role_id} in policy["Properties"].get("Roles", []):
             statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
     return statements
 

@@ -9,12 +9,15 @@ import json
 import threading
 import time
 import uuid
+from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from functions.runtime import store
+from local.demo import DECISION_REASONS, demo_operator, run_demo
 from local.monitoring import TimeRange, capture_emf, latest_value, publish_emf, read_series, render_dashboard
+from local.report import WITA, Period, build_report, write_report
 from local.stack import ACCOUNT, REGION, LocalStack
 from functions.metrics_rules import Dimension, MetricName
 from infra.dashboard_spec import MetricQuery, Statistic
@@ -243,3 +246,94 @@ def test_dashboard_image_and_table(stack, cloudwatch, tmp_path):
     assert table["DIK"]["backlog"] == 0
     assert table["UNKNOWN"]["rejected"] == 1
     assert table["LHK"] == dict.fromkeys(table["LHK"], 0)
+
+
+# --- the demo run: dashboard table and evidence pack ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(stack, tmp_path_factory):
+    """Run every demo sample through the HTTP API; return the results and the time range around them."""
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    results = run_demo(stack.api_url, tmp_path_factory.mktemp("demo"), timeout=180, log=lambda line: None)
+    assert [r.sample for r in results if not r.as_expected] == []
+    # Wait until the event tap has taken every event of the run.
+    final_events = sum(1 for r in results if r.application_id)
+    stack.wait_for(lambda: sum(1 for e in stack.events if e["detail-type"] == "StatusChanged" and e["detail"]["status"] in FINAL) >= final_events, timeout=30)
+    time.sleep(3)
+    return results, TimeRange(started, datetime.now(UTC) + timedelta(minutes=1))
+
+
+FINAL = {"ISSUED", "REJECTED", "INCOMPLETE", "FAILED"}
+
+
+def test_dashboard_table_matches_demo(stack, cloudwatch, demo, tmp_path):
+    results, time_range = demo
+    assert stack.runtime.stats["monitor"].count > 0, "the local stack did not run the monitor on pipeline events"
+    table = render_dashboard(cloudwatch, tmp_path, time_range).table
+    records = [store().get_application(r.application_id) for r in results]
+    expected: dict[str, Counter] = defaultdict(Counter)
+    for app in records:
+        sector = app.sector or "UNKNOWN"
+        expected[sector][app.status.value.lower()] += 1
+        if app.received_at is not None:
+            expected[sector]["received"] += 1
+        if app.deemed_approval:
+            expected[sector]["deemed_approvals"] += 1
+    missed = Counter()
+    for app in records:
+        for entry in store().audit_trail(app.application_id):
+            if entry["action"] in ("deemed_approval", "closed_incomplete"):
+                missed[entry["detail"].get("sector") or app.sector] += 1
+    for sector, row in table.items():
+        assert row["received"] == expected[sector]["received"], sector
+        assert row["issued"] == expected[sector]["issued"], sector
+        assert row["rejected"] == expected[sector]["rejected"], sector
+        assert row["incomplete"] == expected[sector]["incomplete"], sector
+        assert row["deemed_approvals"] == expected[sector]["deemed_approvals"], sector
+        assert row["deadlines_missed"] == missed[sector], sector
+        assert row["backlog"] == 0, sector
+    assert sum(row["issued"] for row in table.values()) == sum(1 for r in results if r.status == "ISSUED")
+
+
+def test_report_lists_every_decision(stack, demo, tmp_path):
+    results, _ = demo
+    today = datetime.now(WITA).date()
+    report = build_report(store(), Period(today - timedelta(days=1), today + timedelta(days=1)))
+    ids = {r.application_id for r in results}
+    assert {row["application_id"] for row in report["records"]} == ids
+    assert report["applications"] == len(results)
+    assert report["by_status"] == dict(sorted(Counter(r.status for r in results).items()))
+    assert report["deemed_approvals"]["applications"] == sum(1 for r in results if r.deemed_approval)
+    assert report["channels"]["assisted"] == 1
+    records = {app_id: store().get_application(app_id) for app_id in ids}
+    assert report["correction_rounds"]["total"] == sum(app.round - 1 for app in records.values())
+    assert report["correction_rounds"]["total"] == 2
+
+    # Every operator decision in the task records appears once, with its actor, time and reason.
+    decisions = report["decisions"]
+    reviewed = [(task, app_id) for app_id in ids for task in store().tasks_of(app_id) if task.decision is not None]
+    assert len(reviewed) >= 6
+    for task, app_id in reviewed:
+        (row,) = [d for d in decisions if d["application_id"] == app_id and d["action"] == f"review_{task.decision.value}" and d["sector"] == task.sector and d["at"] >= task.decided_at.isoformat()[:19]]
+        assert row["actor"] == f"operator:{demo_operator(task.sector)}"
+        assert row["reason"].startswith(DECISION_REASONS[task.decision.value])
+        assert datetime.fromisoformat(row["at"]) >= task.decided_at
+    deemed = [d for d in decisions if d["action"] == "deemed_approval"]
+    assert [d["actor"] for d in deemed] == ["system:deadline"]
+    assert "deadline" in deemed[0]["reason"].lower()
+    (intake,) = [d for d in decisions if d["action"] == "manifest_rejected"]
+    assert intake["actor"] == "system:intake"
+    assert "NIK_INVALID" in intake["reason_codes"]
+    issued = [d for d in decisions if d["action"] == "permit_issued"]
+    assert len(issued) == sum(1 for r in results if r.status == "ISSUED")
+
+    issued_by_risk = Counter(row["risk_level"] for row in report["records"] if row["status"] == "ISSUED")
+    for level, figures in report["time_to_permit"].items():
+        assert figures["count"] == issued_by_risk.get(level, 0), level
+    json_path, markdown_path = write_report(report, tmp_path)
+    assert json.loads(json_path.read_text())["applications"] == len(results)
+    markdown = markdown_path.read_text()
+    for row in decisions:
+        assert row["application_id"] in markdown
+    assert DECISION_REASONS["reject"].split(" / ")[0] in markdown

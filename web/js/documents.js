@@ -104,8 +104,9 @@ export class DocumentPicker {
     return [...this.required, ...this.optional];
   }
 
+  // `onChange` (when set) runs after a chosen file has been checked.
   choose(slot, file) {
-    const check = this.checkFile(slot, file);
+    const check = this.checkFile(slot, file).then(() => this.onChange?.());
     this.checks.set(slot, check);
     return check;
   }

@@ -54,6 +54,7 @@ export class ApplicationForm {
     this.busy = false;
     this.fields = new FieldSet({ prefix: "f", schema, reference });
     this.picker = new DocumentPicker({ prefix: "f", reference });
+    this.picker.onChange = () => this.updateMissing();
     this.element = this.render();
     for (const path of ["kbli", "investment_value_idr"]) {
       this.fields.input(path).addEventListener("input", () => this.updateRequirements());
@@ -103,7 +104,6 @@ export class ApplicationForm {
       event.preventDefault();
       this.submit();
     });
-    this.form.addEventListener("change", () => this.updateMissing());
     return h(
       "section",
       { class: "page", "aria-labelledby": "form-title" },
