@@ -22,7 +22,7 @@ def _sector_name(code: str) -> str:
 
 
 def deemed_approval(event: dict) -> dict:
-    """A sector missed its review deadline: the application is deemed approved by that sector."""
+    """Record a deemed approval by a sector that missed its review deadline."""
     db = store()
     sector = event["sector"]
     task, _ = db.get_task(event["application_id"], sector, int(event["round"]))

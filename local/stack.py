@@ -109,8 +109,8 @@ class LocalStack:
         if LocalStack._running is not None:
             raise RuntimeError("a local stack already runs in this process; stop it before starting another")
         LocalStack._running = self
-        # moto's interpreter logs every caught state error (a rejection, a timeout) at ERROR with
-        # a full dump of the state; the execution history keeps the same facts readably.
+        # moto's interpreter logs each caught state error (a rejection, a timeout) at ERROR with a
+        # full dump of the state. The execution history records the same facts in readable form.
         logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.options.moto_port, verbose=False)
@@ -306,7 +306,7 @@ class LocalStack:
         return response["stateMachineArn"]
 
     def _set_handler_environment(self) -> None:
-        """Give the handlers their settings. In-process, every function sees the union of them."""
+        """Set the handlers' settings. In-process, every function reads the union of them."""
         for spec in FUNCTIONS:
             for setting, resource in spec.environment.items():
                 os.environ[setting] = self.values[resource]
@@ -339,7 +339,10 @@ class LocalStack:
         self._threads.append(thread)
 
     def _poll_queue(self, queue_url: str, target_function: str) -> None:
-        """An SQS event source mapping: batches of up to 10, partial batch failures honoured."""
+        """Feed batches of up to 10 messages to `target_function`, as an SQS event source mapping does.
+
+        Messages the function reports in batchItemFailures stay on the queue for a retry.
+        """
         sqs = self.client("sqs")
         arn = self._queue_arn(queue_url)
         while not self._stop.is_set():

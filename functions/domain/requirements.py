@@ -10,9 +10,8 @@ def check_documents(required_slots: list[str], documents: dict[str, DocumentReco
 
     A required slot without a record gets DOCUMENT_REQUIRED. A record that was not accepted
     returns its stored reason, or DOCUMENT_MISSING when it has none, which means the file
-    was declared but never arrived. A document the applicant listed in a slot the permit does
-    not require still has to be sound: a missing, damaged or mismatched one is reported after
-    the required slots, because the applicant declared it and would otherwise never learn of it.
+    was declared but never arrived. A broken document in a slot the permit does not require is
+    reported after the required slots, because the applicant listed it and should learn of it.
     """
     reasons: list[Reason] = []
     for slot in required_slots:
