@@ -5,6 +5,7 @@ import hmac
 import json
 import secrets
 import uuid
+from dataclasses import asdict
 from datetime import timedelta
 
 from aws_lambda_powertools import Logger
@@ -32,6 +33,7 @@ from schemas.application import Application
 from schemas.events import ApplicationCreated
 from schemas.manifest import Manifest
 from schemas.permit import VerificationAnswer
+from schemas.reasons import Reason
 from schemas.review import ReviewDecision
 from schemas.status import Status, oss_status_code
 
@@ -46,11 +48,6 @@ PERMIT_LINK_SECONDS = 300
 class ConflictError(ServiceError):
     def __init__(self, message: str):
         super().__init__(409, message)
-
-
-class ForbiddenError(ServiceError):
-    def __init__(self, message: str):
-        super().__init__(403, message)
 
 
 def _json_body() -> dict:
@@ -89,7 +86,7 @@ def _uploads(application_id: str, round_number: int, body: dict) -> dict:
         raise BadRequestError(_validation_message(error)) from error
     reasons = check_upload_requests(request.documents, reference())
     if reasons:
-        raise _reasons_error(reasons)
+        raise ReasonsError(reasons)
     settings = get_settings()
     s3 = client("s3")
     expiry = settings.upload_url_expiry_seconds
@@ -109,13 +106,11 @@ def _uploads(application_id: str, round_number: int, body: dict) -> dict:
 
 
 class ReasonsError(ServiceError):
-    def __init__(self, reasons):
+    """A 400 answer that carries reasons in both languages, like the pipeline's own."""
+
+    def __init__(self, reasons: list[Reason]):
         super().__init__(400, "; ".join(r.message.en for r in reasons))
         self.reasons = reasons
-
-
-def _reasons_error(reasons) -> ReasonsError:
-    return ReasonsError(reasons)
 
 
 @app.exception_handler(ReasonsError)
@@ -203,35 +198,26 @@ def manifest_schema() -> dict:
 
 @app.get("/reference")
 def reference_data() -> dict:
-    """Sectors, regions, document slots and the rule table, for the form's field help."""
+    """Return sectors, regions, document slots and the rule table, for the form's field help."""
     ref = reference()
+    rules = []
+    for rule in ref.rules.values():
+        levels = sorted({level for level in rule.risk.values()})
+        rules.append(
+            {
+                "kbli": rule.kbli,
+                "title": rule.title,
+                "sector": rule.sector,
+                "risk": {scale.value: level.value for scale, level in rule.risk.items()},
+                "required_slots": {level.value: ref.required_slots(rule, level) for level in levels},
+            }
+        )
     return {
-        "sectors": [vars(s) if hasattr(s, "__dict__") else s.model_dump() for s in ref.sectors.values()],
-        "regions": [{"code": r.code, "name": r.name} for r in ref.regions.values()],
-        "districts": [{"code": r.code, "name": r.name} for r in ref.districts.values()],
-        "slots": [
-            {
-                "slot": s.slot,
-                "title_id": s.title_id,
-                "title_en": s.title_en,
-                "content_types": list(s.content_types),
-                "max_bytes": s.max_bytes,
-                "max_pixels": s.max_pixels,
-            }
-            for s in ref.slots.values()
-        ],
-        "rules": [
-            {
-                "kbli": r.kbli,
-                "title": r.title,
-                "sector": r.sector,
-                "risk": {scale.value if hasattr(scale, "value") else scale: level.value if hasattr(level, "value") else level for scale, level in r.risk.items()},
-                "required_slots": {
-                    level: ref.required_slots(r, level) for level in sorted({lv for lv in r.risk.values()})
-                },
-            }
-            for r in ref.rules.values()
-        ],
+        "sectors": [asdict(sector) for sector in ref.sectors.values()],
+        "regions": [asdict(region) for region in ref.regions.values()],
+        "districts": [asdict(district) for district in ref.districts.values()],
+        "slots": [asdict(slot) for slot in ref.slots.values()],
+        "rules": rules,
     }
 
 
@@ -256,7 +242,8 @@ def decide(task_id: str) -> dict:
     try:
         task = decisions.decide(task_id, decision)
     except decisions.DecisionRejected as error:
-        raise {403: ForbiddenError, 404: NotFoundError, 409: ConflictError, 400: BadRequestError}[error.status](str(error)) from error
+        logger.warning("Decision not accepted", extra={"task_id": task_id, "status": error.status, "error": str(error)})
+        raise ServiceError(error.status, str(error)) from error
     return task.model_dump(mode="json")
 
 

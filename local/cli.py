@@ -34,7 +34,7 @@ def cmd_up(args) -> int:
         options.deadlines_file = args.deadlines
     stack = LocalStack(options).start()
     discovery.write_state(stack.describe())
-    print(f"GOSO local stack is up (in memory: everything is lost when it stops).")
+    print("GOSO local stack is up (in memory: everything is lost when it stops).")
     print(f"  form and API:  {stack.api_url}/")
     print(f"  AWS endpoint:  {stack.endpoint}  (region {stack.describe()['region']})")
     print(f"  state file:    {discovery.STATE_FILE}")

@@ -26,13 +26,14 @@ def _enum_member(text: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", text).upper()
 
 
-def metric_of(query: MetricQuery, period_seconds: int) -> cloudwatch.Metric:
+def metric_of(query: MetricQuery, period_seconds: int, *, labelled: bool = True) -> cloudwatch.Metric:
+    """The CloudWatch metric of one query. An alarm takes it unlabelled, as a plain metric alarm."""
     return cloudwatch.Metric(
         namespace=METRICS_NAMESPACE,
         metric_name=query.metric.value,
         dimensions_map=query.dimension_dict() or None,
         statistic=query.statistic.value,
-        label=query.label,
+        label=query.label if labelled else None,
         period=Duration.seconds(period_seconds),
     )
 
@@ -146,7 +147,7 @@ class Monitoring(Construct):
             alarm.name,
             alarm_name=alarm.name,
             alarm_description=alarm.description,
-            metric=metric_of(query, alarm.period_seconds),
+            metric=metric_of(query, alarm.period_seconds, labelled=False),
             threshold=alarm.threshold,
             evaluation_periods=alarm.evaluation_periods,
             comparison_operator=cloudwatch.ComparisonOperator[_enum_member(alarm.comparison)],

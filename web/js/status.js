@@ -170,14 +170,15 @@ export class StatusPage {
   renderStatus(record) {
     const code = record.oss_status_code;
     this.statusBox.removeAttribute("data-i18n");
-    this.statusBox.replaceChildren(
+    const parts = [
       h("p", { class: "status-box__label" }, h("strong", { id: "status-label", "data-status": record.status, i18n: `statuses.${record.status}.label` })),
       h("p", { class: "status-box__help", i18n: `statuses.${record.status}.help` }),
       code ? h("p", { class: "status-box__code", i18n: "status.oss_code", i18nParams: { code } }) : null,
       record.status === "CORRECTION_REQUESTED" && record.correction_deadline
         ? h("p", { class: "status-box__deadline", i18n: "status.correction_deadline", i18nParams: { time: formatWita(record.correction_deadline) } })
         : null,
-    );
+    ];
+    this.statusBox.replaceChildren(...parts.filter(Boolean));
     this.statusBox.className = `status-box status-box--${record.status.toLowerCase()}`;
   }
 
@@ -301,13 +302,14 @@ export class StatusPage {
         button.disabled = false;
       }
     });
-    this.permit.replaceChildren(
+    const parts = [
       h("h2", { i18n: "permit.title" }),
       h("p", { i18n: "permit.number", i18nParams: { number: record.permit_number ?? "" } }),
       record.deemed_approval ? h("p", { i18n: "permit.deemed" }) : null,
       button,
       result,
-    );
+    ];
+    this.permit.replaceChildren(...parts.filter(Boolean));
   }
 
   renderCorrection(record) {
