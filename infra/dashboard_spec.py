@@ -17,8 +17,8 @@ returns the upper bound, i.e. every combination receiving data every hour:
 - ApplicationsFailed, CorrectionsRequested: the total only = 2
 - StageDuration: 6 stages; TimeToPermit: 4 risk levels = 10
 
-That is 115 custom metrics, about USD 34.5 a month at the upper bound; a sector metric that
-receives no event in an hour costs nothing for that hour.
+That is 115 custom metrics, about USD 34.5 a month at the upper bound. A sector metric that
+receives no event in an hour costs nothing for that hour, so the real cost is lower.
 """
 
 from dataclasses import dataclass, field

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from infra.topology import FUNCTIONS, FunctionSpec
+from infra.topology import FunctionSpec
 
 FUNCTION_NAME_PREFIX = "goso-"
 
@@ -49,7 +49,7 @@ class InvocationStats:
 class LambdaRuntime:
     """Import each handler once (its cold start) and invoke it like Lambda would."""
 
-    def __init__(self, region: str, account: str, functions: tuple[FunctionSpec, ...] = FUNCTIONS):
+    def __init__(self, region: str, account: str, functions: tuple[FunctionSpec, ...]):
         self.region = region
         self.account = account
         self.specs = {function_name(spec): spec for spec in functions}

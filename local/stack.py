@@ -19,7 +19,8 @@ import boto3
 from botocore.config import Config
 from moto.server import ThreadedMotoServer
 
-from infra.topology import FUNCTIONS, STATE_MACHINE_DEFINITION, Access, Resource, Trigger, state_machine_functions
+from infra import topology
+from infra.topology import STATE_MACHINE_DEFINITION, Access, Resource, Trigger
 from local import moto_hooks
 from local.http_api import HttpApi
 from local.lambda_runtime import LambdaRuntime, function_name
@@ -91,7 +92,9 @@ class LocalStack:
 
     def __init__(self, options: StackOptions | None = None):
         self.options = options or StackOptions()
-        self.runtime = LambdaRuntime(REGION, ACCOUNT)
+        # Read when the stack is built, so a changed declaration reaches it like the CDK app.
+        self.functions = topology.FUNCTIONS
+        self.runtime = LambdaRuntime(REGION, ACCOUNT, self.functions)
         self.moto: ThreadedMotoServer | None = None
         self.api: HttpApi | None = None
         self.endpoint = ""
@@ -283,7 +286,7 @@ class LocalStack:
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("placeholder.py", "# handlers run in-process on the local stack\n")
         lam = self.client("lambda")
-        for spec in FUNCTIONS:
+        for spec in self.functions:
             lam.create_function(
                 FunctionName=function_name(spec),
                 Runtime="python3.13",
@@ -298,7 +301,7 @@ class LocalStack:
 
     def _create_state_machine(self, role_arn: str) -> str:
         definition = STATE_MACHINE_DEFINITION.read_text()
-        for placeholder, spec in state_machine_functions().items():
+        for placeholder, spec in topology.state_machine_functions().items():
             definition = definition.replace("${" + placeholder + "}", self.runtime.arn(spec))
         response = self.client("stepfunctions").create_state_machine(
             name=NAMES[Resource.STATE_MACHINE], definition=definition, roleArn=role_arn, type="STANDARD"
@@ -307,7 +310,7 @@ class LocalStack:
 
     def _set_handler_environment(self) -> None:
         """Set the handlers' settings. In-process, every function reads the union of them."""
-        for spec in FUNCTIONS:
+        for spec in self.functions:
             for setting, resource in spec.environment.items():
                 os.environ[setting] = self.values[resource]
         os.environ["GOSO_DEADLINES_FILE"] = str(self.options.deadlines_file)
@@ -320,14 +323,14 @@ class LocalStack:
     # --- triggers -----------------------------------------------------------------------
 
     def _invoke_api(self, event: dict) -> dict:
-        spec = next(s for s in FUNCTIONS if s.trigger is Trigger.HTTP_API)
+        spec = next(s for s in self.functions if s.trigger is Trigger.HTTP_API)
         result, failed = self.runtime.invoke(function_name(spec), event)
         if failed:
             return {"statusCode": 502, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"message": "Internal Server Error"})}
         return result
 
     def _start_pollers(self) -> None:
-        for spec in FUNCTIONS:
+        for spec in self.functions:
             if spec.trigger is Trigger.QUEUE:
                 queue = next(r for r, a in spec.uses.items() if a is Access.CONSUME)
                 self._spawn(f"poll-{spec.name}", self._poll_queue, self.values[queue], function_name(spec))

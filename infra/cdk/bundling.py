@@ -7,6 +7,7 @@ needed. The result is cached under build/lambda-asset/<key>, where the key hashe
 pyproject file, the handler sources and the pip command; a repeated synth reuses it.
 """
 
+import fcntl
 import hashlib
 import shutil
 import subprocess
@@ -72,7 +73,7 @@ def _install_dependencies(target: Path, requirements: list[str]) -> None:
         str(target),
         *requirements,
     ]
-    # pip's output stays quiet unless it fails; then its messages explain why.
+    # pip output is shown only when the install fails, because then it explains why.
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"building the Lambda asset failed:\n{result.stdout}\n{result.stderr}")
@@ -82,8 +83,16 @@ def build_lambda_asset(root: Path = PROJECT_ROOT, cache_dir: Path = CACHE_DIR) -
     """Return (directory, key) of the built asset, building it first when the cache lacks it."""
     key = asset_key(root)
     directory = cache_dir / key
-    if (directory / _COMPLETE_MARKER).exists():
-        return directory, key
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    # Parallel test workers may synthesize at once; one builds, the others wait and reuse.
+    with (cache_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory / _COMPLETE_MARKER).exists():
+            _build(root, cache_dir, key, directory)
+    return directory, key
+
+
+def _build(root: Path, cache_dir: Path, key: str, directory: Path) -> None:
     staging = cache_dir / f"{key}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -92,16 +101,15 @@ def build_lambda_asset(root: Path = PROJECT_ROOT, cache_dir: Path = CACHE_DIR) -
     shutil.rmtree(staging / "bin", ignore_errors=True)
     for package in CODE_PACKAGES:
         shutil.copytree(root / package, staging / package, ignore=_IGNORED)
-    # The marker file is empty; it ships in the zip and marks a finished build in the cache.
     shutil.rmtree(directory, ignore_errors=True)
     staging.rename(directory)
+    # An empty marker, excluded from the zip, that marks a finished build (an interrupted one has none).
     (directory / _COMPLETE_MARKER).touch()
     _prune_old(cache_dir, keep=directory)
-    return directory, key
 
 
 def _prune_old(cache_dir: Path, keep: Path) -> None:
     """Keep only the current build, so the cache does not grow with every source change."""
     for entry in cache_dir.iterdir():
-        if entry != keep and entry.is_dir() and not entry.name.endswith(".partial"):
+        if entry != keep and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)

@@ -27,7 +27,7 @@ def _enum_member(text: str) -> str:
 
 
 def metric_of(query: MetricQuery, period_seconds: int, *, labelled: bool = True) -> cloudwatch.Metric:
-    """The CloudWatch metric of one query. An alarm takes it unlabelled, as a plain metric alarm."""
+    """Build the CloudWatch metric of one query. Alarms take it unlabelled, so they stay plain metric alarms."""
     return cloudwatch.Metric(
         namespace=METRICS_NAMESPACE,
         metric_name=query.metric.value,

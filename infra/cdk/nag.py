@@ -27,7 +27,7 @@ def acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
 
 
 def _arn_ref(stack: Stack, element: CfnElement) -> str:
-    """How cdk-nag writes `Fn::GetAtt [<logical id>, Arn]` in a finding."""
+    """Format, as cdk-nag writes it, `Fn::GetAtt [<logical id>, Arn]` in a finding."""
     return f"<{stack.resolve(stack.get_logical_id(element))}.Arn>"
 
 

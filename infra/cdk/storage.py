@@ -17,7 +17,7 @@ MAX_RECEIVE_COUNT = 3
 
 
 def private_bucket(scope: Construct, construct_id: str, access_logs: s3.IBucket | None, **extra) -> s3.Bucket:
-    """A bucket with public access blocked, TLS enforced, S3-managed encryption, kept on stack deletion."""
+    """Create a bucket with public access blocked, TLS enforced and S3-managed encryption, kept on stack deletion."""
     return s3.Bucket(
         scope,
         construct_id,

@@ -62,7 +62,7 @@ def test_stage_writes_access_logs(synthesized):
     assert "sourceIp" not in settings["Format"]
 
 
-def test_form_is_served_through_cloudfront_with_origin_access_control(synthesized):
+def test_form_hosting_uses_origin_access_control(synthesized):
     [distribution] = synthesized.resources("AWS::CloudFront::Distribution").values()
     config = distribution["Properties"]["DistributionConfig"]
     assert config["DefaultRootObject"] == "index.html"

@@ -1,11 +1,11 @@
-"""The Lambda code asset holds the handler packages and their arm64 runtime dependencies only."""
+"""The Lambda code asset contains the handler packages and their arm64 runtime dependencies only."""
 
 from pathlib import Path
 
 from infra.cdk.bundling import asset_key, build_lambda_asset, runtime_dependencies
 
 
-def test_asset_is_built_for_arm64_with_the_handlers_and_without_development_packages():
+def test_asset_contents_for_arm64():
     directory, key = build_lambda_asset()
     assert key == asset_key()
     top_level = {path.name for path in directory.iterdir()}
@@ -18,7 +18,7 @@ def test_asset_is_built_for_arm64_with_the_handlers_and_without_development_pack
     assert not list(directory.rglob("__pycache__"))
 
 
-def test_a_second_build_reuses_the_cached_asset():
+def test_asset_cache_is_reused():
     first, _ = build_lambda_asset()
     marker = first / "functions" / "__init__.py"
     stamp = marker.stat().st_mtime_ns
@@ -27,7 +27,7 @@ def test_a_second_build_reuses_the_cached_asset():
     assert marker.stat().st_mtime_ns == stamp
 
 
-def test_dependencies_come_from_pyproject(tmp_path: Path):
+def test_asset_dependencies_from_pyproject(tmp_path: Path):
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text('[project]\nname = "x"\ndependencies = ["pydantic>=2", "qrcode"]\n')
     assert runtime_dependencies(pyproject) == ["pydantic>=2", "qrcode"]

@@ -10,7 +10,7 @@ def _alarms(synthesized) -> dict[str, dict]:
     return {a["Properties"]["AlarmName"]: a["Properties"] for a in synthesized.resources("AWS::CloudWatch::Alarm").values()}
 
 
-def test_dashboard_shows_every_metric_of_the_description(synthesized):
+def test_dashboard_shows_described_metrics(synthesized):
     [dashboard] = synthesized.resources("AWS::CloudWatch::Dashboard").values()
     assert dashboard["Properties"]["DashboardName"] == dashboard_spec.DASHBOARD_NAME
     body = json.dumps(dashboard["Properties"]["DashboardBody"])
@@ -21,10 +21,11 @@ def test_dashboard_shows_every_metric_of_the_description(synthesized):
     for widget in dashboard_spec.WIDGETS:
         assert json.dumps(widget.title)[1:-1] in body
     assert '\\"GOSO\\"' in body
-    assert "ExecutionsFailed" in body and "ApproximateNumberOfMessagesVisible" in body
+    assert "ExecutionsFailed" in body
+    assert "ApproximateNumberOfMessagesVisible" in body
 
 
-def test_alarms_of_the_description_exist_with_their_metric_and_threshold(synthesized):
+def test_described_alarms_exist(synthesized):
     alarms = _alarms(synthesized)
     assert dashboard_spec.ALARMS
     for spec in dashboard_spec.ALARMS:
@@ -39,7 +40,7 @@ def test_alarms_of_the_description_exist_with_their_metric_and_threshold(synthes
     assert {"ApplicationsFailed", "DeadlinesMissed"} <= metrics
 
 
-def test_failed_executions_and_dead_letters_raise_alarms(synthesized):
+def test_infrastructure_alarms_exist(synthesized):
     alarms = _alarms(synthesized)
     failed = alarms[EXECUTIONS_FAILED_ALARM]
     assert (failed["Namespace"], failed["MetricName"], failed["Threshold"]) == ("AWS/States", "ExecutionsFailed", 1)

@@ -50,7 +50,7 @@ def _id_of_path(synthesized, path: str) -> str:
     return synthesized.logical_id(construct)
 
 
-def test_state_machine_definition_is_the_asl_file_with_each_placeholder_bound_to_its_function(synthesized):
+def test_state_machine_definition_matches_asl_file(synthesized):
     machines = synthesized.resources("AWS::StepFunctions::StateMachine")
     assert len(machines) == 1
     properties = next(iter(machines.values()))["Properties"]
@@ -73,7 +73,7 @@ def test_state_machine_definition_is_the_asl_file_with_each_placeholder_bound_to
     assert definition.count("${") == sum(definition.count("${" + name + "}") for name in expected)
 
 
-def test_state_machine_may_invoke_exactly_the_functions_it_calls(synthesized):
+def test_state_machine_invokes_only_its_functions(synthesized):
     machine_role = synthesized.logical_id(synthesized.stack.pipeline.state_machine.role)
     invoked = set()
     for statement in _statements(synthesized, machine_role):
@@ -84,7 +84,7 @@ def test_state_machine_may_invoke_exactly_the_functions_it_calls(synthesized):
     assert invoked == {synthesized.function_id(s.name) for s in FUNCTIONS if s.asl_placeholder}
 
 
-def test_every_function_has_runtime_architecture_sizes_tracing_and_its_log_group(synthesized):
+def test_function_runtime_sizes_tracing_logs(synthesized):
     functions = synthesized.resources("AWS::Lambda::Function")
     log_groups = synthesized.resources("AWS::Logs::LogGroup")
     for spec in FUNCTIONS:
@@ -99,7 +99,7 @@ def test_every_function_has_runtime_architecture_sizes_tracing_and_its_log_group
         assert log_groups[log_group]["Properties"]["RetentionInDays"] == 90
 
 
-def test_every_function_gets_the_settings_its_topology_entry_names(synthesized):
+def test_function_environment_from_topology(synthesized):
     functions = synthesized.resources("AWS::Lambda::Function")
     for spec in FUNCTIONS:
         variables = functions[synthesized.function_id(spec.name)]["Properties"]["Environment"]["Variables"]
@@ -120,7 +120,7 @@ def test_every_function_gets_the_settings_its_topology_entry_names(synthesized):
     assert api["FORM_ORIGIN"] == {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}
 
 
-def test_signing_is_granted_to_the_issue_function_only(synthesized):
+def test_kms_sign_only_for_issue(synthesized):
     assert _roles_allowed(synthesized, "kms:Sign") == {synthesized.role_id("issue")}
     assert _roles_allowed(synthesized, "kms:GetPublicKey") == {synthesized.role_id("issue"), synthesized.role_id("api")}
     key_id = _id_of_path(synthesized, "Signing/PermitKey")
@@ -129,14 +129,14 @@ def test_signing_is_granted_to_the_issue_function_only(synthesized):
             assert statement["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}
 
 
-def test_state_machine_access_follows_the_topology(synthesized):
+def test_state_machine_grants_follow_topology(synthesized):
     assert _roles_allowed(synthesized, "states:StartExecution") == {synthesized.role_id("intake")}
     task_response = {synthesized.role_id("api")}
     assert _roles_allowed(synthesized, "states:SendTaskSuccess") == task_response
     assert _roles_allowed(synthesized, "states:SendTaskFailure") == task_response
 
 
-def test_grants_match_each_declared_access(synthesized):
+def test_grants_match_declared_access(synthesized):
     for spec in FUNCTIONS:
         actions = _actions(synthesized, synthesized.role_id(spec.name))
         for resource, access in spec.uses.items():
@@ -155,7 +155,7 @@ def test_grants_match_each_declared_access(synthesized):
     assert "s3:PutObject" not in _actions(synthesized, synthesized.role_id("verify"))
 
 
-def test_no_statement_outside_xray_and_log_delivery_names_every_resource(synthesized):
+def test_policy_wildcards_only_where_unavoidable(synthesized):
     allowed = {"xray:", "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
                "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy",
                "logs:DescribeResourcePolicies", "logs:DescribeLogGroups", "cloudfront:"}
@@ -167,7 +167,7 @@ def test_no_statement_outside_xray_and_log_delivery_names_every_resource(synthes
                 assert all(any(a.startswith(p) for p in allowed) for a in actions), (logical_id, actions)
 
 
-def test_queue_trigger_reports_batch_item_failures(synthesized):
+def test_queue_trigger_reports_item_failures(synthesized):
     queue_specs = [s for s in FUNCTIONS if s.trigger is Trigger.QUEUE]
     assert [s.name for s in queue_specs] == ["intake"]
     synthesized.template.resource_count_is("AWS::Lambda::EventSourceMapping", 1)
@@ -181,7 +181,7 @@ def test_queue_trigger_reports_batch_item_failures(synthesized):
     )
 
 
-def test_pipeline_events_reach_the_monitor_function(synthesized):
+def test_event_rule_targets_monitor(synthesized):
     synthesized.template.has_resource_properties("AWS::Events::EventBus", {"Name": "goso-events"})
     synthesized.template.has_resource_properties(
         "AWS::Events::Rule",

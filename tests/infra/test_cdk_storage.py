@@ -10,7 +10,7 @@ def _id(synthesized, *path: str) -> str:
     return synthesized.logical_id(construct)
 
 
-def test_table_has_both_indexes_point_in_time_recovery_and_on_demand_billing(synthesized):
+def test_table_keys_indexes_and_recovery(synthesized):
     tables = synthesized.resources("AWS::DynamoDB::Table")
     assert len(tables) == 1
     properties = next(iter(tables.values()))["Properties"]
@@ -30,7 +30,7 @@ def test_table_has_both_indexes_point_in_time_recovery_and_on_demand_billing(syn
         assert index["Projection"] == {"ProjectionType": "ALL"}
 
 
-def test_intake_queue_has_a_dead_letter_queue_and_encryption(synthesized):
+def test_intake_queue_dead_letters_and_encryption(synthesized):
     queues = synthesized.resources("AWS::SQS::Queue")
     intake = queues[_id(synthesized, "Storage", "Intake")]["Properties"]
     dlq_id = _id(synthesized, "Storage", "IntakeDeadLetters")

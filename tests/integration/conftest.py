@@ -10,9 +10,10 @@ from local.client import FINAL_STATUSES, GosoClient, Submission, read_folder, su
 from local.demo import load_samples, materialize
 from local.stack import LocalStack, StackOptions
 
-# Deadlines of the test profile, in seconds: long enough for a scripted operator, short
-# enough that deadline paths finish quickly. Tests never sleep longer than these.
-TEST_DEADLINE_SECONDS = 6
+# Deadlines of the test profile, in seconds: long enough for a scripted operator on a busy
+# two-core machine, short enough that deadline paths finish quickly. Tests never sleep longer
+# than these.
+TEST_DEADLINE_SECONDS = 12
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from local.client import read_folder, submit_round
 from local.demo import load_samples, materialize
 from local.stack import LocalStack, StackOptions
-from tests.integration.conftest import wait_for_status
+from tests.integration.conftest import TEST_DEADLINE_SECONDS, wait_for_status
 
 # A real KBLI 2020 subclass (Industri Kue Basah, division 10) that the rule table does not list.
 CODE_OUTSIDE_TABLE = "10792"
@@ -16,7 +16,8 @@ CODE_OUTSIDE_TABLE = "10792"
 @pytest.fixture(scope="module")
 def full_list_stack(test_data, tmp_path_factory):
     deadlines = tmp_path_factory.mktemp("deadlines") / "deadlines.json"
-    deadlines.write_text(json.dumps({"unit": "seconds", "correction": 6, "review": {"default": 6}}))
+    seconds = TEST_DEADLINE_SECONDS
+    deadlines.write_text(json.dumps({"unit": "seconds", "correction": seconds, "review": {"default": seconds}}))
     options = StackOptions(
         deadlines_file=deadlines, static_dir=None, kbli_list=test_data / "kbli2020" / "kbli_kelompok.json"
     )

@@ -10,7 +10,7 @@ import pytest
 from infra.topology import Resource
 from local.client import read_folder, submit_round
 from local.demo import materialize
-from tests.integration.conftest import submit_sample, wait_for_final, wait_for_status
+from tests.integration.conftest import TEST_DEADLINE_SECONDS, submit_sample, wait_for_final, wait_for_status
 
 LOW_RISK = "01-toko-pakaian-rendah"
 
@@ -216,7 +216,7 @@ def test_unanswered_correction_closes_incomplete_and_keeps_uploads(stack, client
     manifest, files = read_folder(materialize(LOW_RISK, samples[LOW_RISK], tmp_path))
     manifest["documents"][0]["sha256"] = "f" * 64
     submission = submit_round(client, manifest, files)
-    record = wait_for_final(client, submission, timeout=20)
+    record = wait_for_final(client, submission, timeout=TEST_DEADLINE_SECONDS + 20)
     assert record["status"] == "INCOMPLETE"
     assert record["oss_status_code"] == "11"
     assert record["reasons"][0]["code"] == "CORRECTION_DEADLINE_MISSED"

@@ -44,9 +44,14 @@ def test_upload_notification_reaches_intake(stack, client, samples, tmp_path):
     submission = submit_sample(client, name, samples[name], tmp_path)
     wait_for_status(client, submission, {"ISSUED"})
     assert stack.runtime.stats["intake"].count > before
-    types = [event["detail-type"] for event in stack.events_of(submission.application_id)]
-    assert "ApplicationReceived" in types
-    assert "PermitIssued" in types
+
+    def event_types() -> list[str]:
+        return [event["detail-type"] for event in stack.events_of(submission.application_id)]
+
+    # Events reach the tap queue asynchronously, so wait for the last one.
+    stack.wait_for(lambda: "PermitIssued" in event_types(), timeout=10)
+    assert "ApplicationReceived" in event_types()
+    assert "PermitIssued" in event_types()
 
 
 @pytest.fixture()

@@ -3,7 +3,7 @@
 import base64
 import json
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -28,7 +28,7 @@ def decode_policy(fields: dict) -> dict:
 
 
 def exact_conditions(policy: dict) -> dict:
-    """Collect {"name": value} conditions, lower-casing names as S3 matches them."""
+    """Collect {"name": value} and ["eq", "$name", value] conditions under lower-cased names."""
     found = {}
     for condition in policy["conditions"]:
         if isinstance(condition, dict):
@@ -40,7 +40,11 @@ def exact_conditions(policy: dict) -> dict:
 
 
 def length_ranges(policy: dict) -> list[list]:
-    return [condition for condition in policy["conditions"] if isinstance(condition, list) and condition[0] == "content-length-range"]
+    return [
+        condition
+        for condition in policy["conditions"]
+        if isinstance(condition, list) and condition[0] == "content-length-range"
+    ]
 
 
 def slot_limits(api_url: str) -> dict[str, int]:
@@ -54,12 +58,17 @@ def create(api_url: str, documents: list[dict]) -> requests.Response:
 
 def test_document_policy_pins_key_size_type_expiry(api_url):
     limits = slot_limits(api_url)
-    requested_at = datetime.now(timezone.utc)
+    requested_at = datetime.now(UTC)
     response = create(
         api_url,
         [
             {"slot": "ktp", "content_type": "image/jpeg", "size": 120_000, "file_name": "ktp.jpg"},
-            {"slot": "pernyataan_mandiri", "content_type": "application/pdf", "size": 80_000, "file_name": "pernyataan.pdf"},
+            {
+                "slot": "pernyataan_mandiri",
+                "content_type": "application/pdf",
+                "size": 80_000,
+                "file_name": "pernyataan.pdf",
+            },
         ],
     )
     assert response.status_code == 201, response.text
@@ -81,13 +90,15 @@ def test_document_policy_pins_key_size_type_expiry(api_url):
         assert length_ranges(policy) == [["content-length-range", 1, limits[slot]]]
         assert not [c for c in policy["conditions"] if isinstance(c, list) and c[0] == "starts-with"]
 
-        expiration = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+        expiration = datetime.fromisoformat(policy["expiration"])
         assert expiration > requested_at
-        assert expiration <= datetime.now(timezone.utc) + MAX_LIFETIME
+        assert expiration <= datetime.now(UTC) + MAX_LIFETIME
 
 
 def test_manifest_policy_pins_key_and_json(api_url):
-    response = create(api_url, [{"slot": "ktp", "content_type": "application/pdf", "size": 1000, "file_name": "ktp.pdf"}])
+    response = create(
+        api_url, [{"slot": "ktp", "content_type": "application/pdf", "size": 1000, "file_name": "ktp.pdf"}]
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     key = f"incoming/{body['application_id']}/r1/application.json"
@@ -99,14 +110,16 @@ def test_manifest_policy_pins_key_and_json(api_url):
     assert conditions["key"] == key
     assert conditions["content-type"] == "application/json"
     assert length_ranges(policy) == [["content-length-range", 2, MANIFEST_MAX_BYTES]]
-    expiration = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
-    assert expiration <= datetime.now(timezone.utc) + MAX_LIFETIME
-    assert datetime.fromisoformat(body["expires_at"]) <= datetime.now(timezone.utc) + MAX_LIFETIME
+    expiration = datetime.fromisoformat(policy["expiration"])
+    assert expiration <= datetime.now(UTC) + MAX_LIFETIME
+    assert datetime.fromisoformat(body["expires_at"]) <= datetime.now(UTC) + MAX_LIFETIME
 
 
 def test_oversize_declaration_gets_no_upload_url(api_url):
     limit = slot_limits(api_url)["ktp"]
-    response = create(api_url, [{"slot": "ktp", "content_type": "application/pdf", "size": limit + 1, "file_name": "ktp.pdf"}])
+    response = create(
+        api_url, [{"slot": "ktp", "content_type": "application/pdf", "size": limit + 1, "file_name": "ktp.pdf"}]
+    )
     assert response.status_code == 400
     reasons = response.json()["reasons"]
     assert [reason["code"] for reason in reasons] == ["DOCUMENT_TOO_LARGE"]
@@ -115,7 +128,8 @@ def test_oversize_declaration_gets_no_upload_url(api_url):
 
 def test_unaccepted_type_gets_no_upload_url(api_url):
     response = create(
-        api_url, [{"slot": "pernyataan_mandiri", "content_type": "image/png", "size": 1000, "file_name": "pernyataan.png"}]
+        api_url,
+        [{"slot": "pernyataan_mandiri", "content_type": "image/png", "size": 1000, "file_name": "pernyataan.png"}],
     )
     assert response.status_code == 400
     reasons = response.json()["reasons"]
