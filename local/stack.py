@@ -233,6 +233,13 @@ class LocalStack:
         location = {"LocationConstraint": REGION}
         for resource in (Resource.UPLOAD_BUCKET, Resource.PERMIT_BUCKET):
             s3.create_bucket(Bucket=self.values[resource], CreateBucketConfiguration=location)
+        # The form posts uploads from the API's origin; moto answers CORS itself, AWS needs the rule.
+        s3.put_bucket_cors(
+            Bucket=self.values[Resource.UPLOAD_BUCKET],
+            CORSConfiguration={
+                "CORSRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["POST"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 3000}]
+            },
+        )
         s3.put_bucket_notification_configuration(
             Bucket=self.values[Resource.UPLOAD_BUCKET],
             NotificationConfiguration={

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from aws_cdk import AssetHashType, CfnOutput, Duration, Stack
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -57,6 +58,13 @@ class GosoStack(Stack):
         self.signing = Signing(self, "Signing")
         self.events = Events(self, "Events")
         self.web = Web(self, "Web", access_logs=self.storage.access_logs)
+        # Browsers upload straight to S3 from the form's origin through pre-signed POSTs.
+        self.storage.upload_bucket.add_cors_rule(
+            allowed_origins=[self.web.origin],
+            allowed_methods=[s3.HttpMethods.POST],
+            allowed_headers=["*"],
+            max_age=3000,
+        )
         self.api = Api(self, "Api", form_origin=self.web.origin, log_retention=LOG_RETENTION)
         self.pipeline = Pipeline(
             self,

@@ -32,11 +32,13 @@ PAGE_TIMEOUT_MS = 15_000
 
 
 def chromium_executable() -> str:
-    """Return the Chromium to drive: $GOSO_CHROMIUM, else `chromium` on PATH; fail when absent."""
+    """Return the Chromium executable: $GOSO_CHROMIUM, else `chromium` on PATH. Fail when it is absent."""
     configured = os.environ.get("GOSO_CHROMIUM")
     path = configured or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).is_file():
-        pytest.fail(f"Chromium not found at {path}: run `make browser-deps` (Debian package chromium) or set GOSO_CHROMIUM")
+        pytest.fail(
+            f"Chromium not found at {path}: run `make browser-deps` (Debian package chromium) or set GOSO_CHROMIUM"
+        )
     return path
 
 

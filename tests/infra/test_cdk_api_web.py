@@ -75,3 +75,12 @@ def test_form_hosting_uses_origin_access_control(synthesized):
     assert deployment["Properties"]["DestinationBucketName"] == {"Ref": site_id}
     # The form's folder and the generated config.json holding the API URL.
     assert len(deployment["Properties"]["SourceObjectKeys"]) == 2
+
+
+def test_upload_bucket_allows_posts_from_form_origin(synthesized):
+    distribution_id = synthesized.logical_id(synthesized.stack.web.distribution)
+    bucket_id = synthesized.logical_id(synthesized.stack.storage.upload_bucket)
+    bucket = synthesized.resources("AWS::S3::Bucket")[bucket_id]
+    [rule] = bucket["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == [{"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}]

@@ -2,13 +2,10 @@
 
 import base64
 import json
-import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-
-from local.stack import LocalStack
 
 pytestmark = pytest.mark.integration
 
@@ -17,10 +14,8 @@ MANIFEST_MAX_BYTES = 256 * 1024
 
 
 @pytest.fixture(scope="module")
-def api_url():
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    with LocalStack() as stack:
-        yield stack.api_url
+def api_url(stack) -> str:
+    return stack.api_url
 
 
 def decode_policy(fields: dict) -> dict:

@@ -21,7 +21,7 @@ export async function loadConfig() {
       apiBase = (config.api_url ?? "").replace(/\/$/, "");
     }
   } catch {
-    // No config.json: the API is served from the same origin as the form.
+    // Without a readable config.json the API shares the form's origin.
   }
 }
 

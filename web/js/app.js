@@ -19,6 +19,10 @@ function updateLanguageButton(button) {
   button.lang = other;
 }
 
+function updateTitle() {
+  document.title = `${main.querySelector("h1")?.textContent ?? ""} – GOSO`;
+}
+
 function route() {
   view?.dispose?.();
   view = null;
@@ -34,7 +38,7 @@ function route() {
     main.replaceChildren(view.element);
   }
   translate(main);
-  document.title = `${main.querySelector("h1")?.textContent ?? ""} – GOSO`;
+  updateTitle();
   main.focus({ preventScroll: true });
 }
 
@@ -47,7 +51,7 @@ async function start() {
     languageButton.addEventListener("click", () => {
       setLanguage(currentLanguage() === "id" ? "en" : "id");
       updateLanguageButton(languageButton);
-      document.title = `${main.querySelector("h1")?.textContent ?? ""} – GOSO`;
+      updateTitle();
     });
     const [schema, reference] = await Promise.all([api.manifestSchema(), api.reference()]);
     context = { schema, reference };

@@ -12,7 +12,7 @@ import { validate } from "./schema.js";
 import { saveManifest, storedManifest } from "./storage.js";
 import { uploadWithRetry } from "./upload.js";
 
-// Rebuild the form fields from the status record when this tab holds no manifest. The
+// Rebuild the form fields from the status record when this tab has no stored manifest. The
 // record keeps business facts only, so the owner's personal data must be typed again.
 function fieldsFromRecord(record) {
   const location = { region_code: record.region_code ?? undefined };

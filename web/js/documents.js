@@ -12,6 +12,29 @@ export function typeNames(contentTypes) {
   return contentTypes.map((type) => TYPE_NAMES[type] ?? type).join(", ");
 }
 
+// Check a file against its slot: not empty, within the size limit, and of an accepted type
+// by its first bytes. Returns {contentType, error}, where error is {key, params} or null.
+export async function checkDocument(definition, file) {
+  if (file.size === 0) {
+    return { contentType: null, error: { key: "documents.errors.empty", params: {} } };
+  }
+  if (file.size > definition.max_bytes) {
+    const params = { size: megabytes(file.size), limit: megabytes(definition.max_bytes) };
+    return { contentType: null, error: { key: "documents.errors.too_large", params } };
+  }
+
+  const contentType = await detectContentType(file);
+  const types = typeNames(definition.content_types);
+  if (contentType === null) {
+    return { contentType, error: { key: "documents.errors.unknown_type", params: { types } } };
+  }
+  if (!definition.content_types.includes(contentType)) {
+    const params = { detected: TYPE_NAMES[contentType], types };
+    return { contentType, error: { key: "documents.errors.wrong_type", params } };
+  }
+  return { contentType, error: null };
+}
+
 export class DocumentPicker {
   constructor({ prefix, reference }) {
     this.prefix = prefix;
@@ -42,6 +65,7 @@ export class DocumentPicker {
     const title = h("span");
     setBilingualText(title, { id: definition.title_id, en: definition.title_en });
     const marker = h("span", { class: "documents__marker" });
+
     const input = h("input", {
       type: "file",
       id,
@@ -51,6 +75,7 @@ export class DocumentPicker {
       "aria-describedby": `${id}-help ${id}-error`,
     });
     input.addEventListener("change", () => this.choose(slot, input.files[0] ?? null));
+
     const progress = h("progress", { max: 100, value: 0, "aria-labelledby": `${id}-label` });
     const progressText = h("span", { class: "upload__text", "aria-live": "polite" });
     const row = {
@@ -61,6 +86,7 @@ export class DocumentPicker {
       progressText,
       progressBox: h("div", { class: "upload", hidden: true }, progress, progressText),
     };
+
     row.element = h(
       "div",
       { class: "field document", "data-document": slot },
@@ -79,7 +105,7 @@ export class DocumentPicker {
     return row;
   }
 
-  // Show the required slots first and the others in a collapsed list; chosen files are kept.
+  // Show the required slots first and the others in a collapsed list. Chosen files are kept.
   setSlots(required, optional) {
     this.required = required.filter((slot) => this.slots.has(slot));
     this.optional = optional.filter((slot) => this.slots.has(slot) && !this.required.includes(slot));
@@ -121,27 +147,8 @@ export class DocumentPicker {
       this.entries.delete(slot);
       return;
     }
-    const definition = this.slots.get(slot);
-    let error = null;
-    let contentType = null;
-    if (file.size === 0) {
-      error = { key: "documents.errors.empty", params: {} };
-    } else if (file.size > definition.max_bytes) {
-      error = {
-        key: "documents.errors.too_large",
-        params: { size: megabytes(file.size), limit: megabytes(definition.max_bytes) },
-      };
-    } else {
-      contentType = await detectContentType(file);
-      if (contentType === null) {
-        error = { key: "documents.errors.unknown_type", params: { types: typeNames(definition.content_types) } };
-      } else if (!definition.content_types.includes(contentType)) {
-        error = {
-          key: "documents.errors.wrong_type",
-          params: { detected: TYPE_NAMES[contentType], types: typeNames(definition.content_types) },
-        };
-      }
-    }
+
+    const { contentType, error } = await checkDocument(this.slots.get(slot), file);
     this.entries.set(slot, { file, contentType, error });
     if (error) {
       setText(row.error, error.key, error.params);
@@ -200,18 +207,6 @@ export class DocumentPicker {
     row.input.setAttribute("aria-invalid", "true");
   }
 
-  focusFirstProblem() {
-    const slot = this.invalidSlots()[0] ?? this.missingRequired()[0];
-    if (slot) {
-      this.row(slot).input.focus();
-    }
-  }
-
-  setDisabled(disabled) {
-    for (const row of this.rows.values()) {
-      row.input.disabled = disabled;
-    }
-  }
 }
 
 // Upload each prepared document through its pre-signed POST, showing progress per file.

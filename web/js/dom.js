@@ -2,8 +2,8 @@
 
 import { setText } from "./i18n.js";
 
-// h("p", {class: "help", i18n: "fields.nib.help"}, child, ...): `i18n` and `i18nParams` give
-// the element a translated text; other attributes are set as given (false and null omit them).
+// h("p", {class: "help", i18n: "fields.nib.help"}, child, ...) builds an element. `i18n` and
+// `i18nParams` give it a translated text, and other attributes are set as given (false and null omit them).
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   const { i18n, i18nParams, ...rest } = attributes;
@@ -23,10 +23,6 @@ export function h(tag, attributes = {}, ...children) {
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return element;
-}
-
-export function clear(element) {
-  element.replaceChildren();
 }
 
 // Times are stored in UTC and shown in WITA (UTC+8), the time zone of Gorontalo.

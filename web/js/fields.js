@@ -6,11 +6,11 @@ import { h } from "./dom.js";
 import { hasKey, setText } from "./i18n.js";
 import { enumOf } from "./schema.js";
 
-// People type spaces, dots and dashes inside long numbers; the server strips them too.
+// People type spaces, dots and dashes inside long numbers, and the server strips them too.
 const stripNumberSeparators = (text) => text.replace(/[\s.\-]/g, "");
 const stripPhoneSeparators = (text) => text.replace(/[\s\-()]/g, "");
 
-// "50.000.000" or "Rp 50,000,000" become 50000000; anything else is passed on as text so the
+// "50.000.000" or "Rp 50,000,000" become 50000000. Anything else is passed on as text so the
 // schema's type check reports it.
 function parseRupiah(text) {
   const cleaned = text.replace(/^rp\.?/i, "").replace(/[\s.,]/g, "");
@@ -183,7 +183,7 @@ export class FieldSet {
     return this.element.querySelector(`#${fieldId(this.prefix, path)}-note`);
   }
 
-  // Read the fields as manifest values: empty fields are left out, so "required" reports them.
+  // Read the fields as manifest values. Empty fields are left out, so the "required" check reports them.
   values() {
     const result = {};
     for (const section of SECTIONS) {
@@ -222,7 +222,7 @@ export class FieldSet {
     }
   }
 
-  // Show each error under its field; returns the errors that belong to none of these fields.
+  // Show each error under its field, and return the errors that belong to none of these fields.
   showErrors(errors) {
     const unplaced = [];
     for (const error of errors) {

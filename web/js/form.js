@@ -389,7 +389,7 @@ export class ApplicationForm {
     window.location.hash = `#/status/${encodeURIComponent(created.application_id)}`;
   }
 
-  // After the application exists, its fields and files are fixed: a retry resends the same.
+  // Once the application exists, its fields and files stay fixed, so a retry sends the same ones.
   lock() {
     for (const fieldset of this.form.querySelectorAll("fieldset")) {
       fieldset.disabled = true;
@@ -406,7 +406,7 @@ export class ApplicationForm {
       renderErrorSummary(
         this.summary,
         error.reasons.map((reason) => ({
-          target: reason.document ? this.picker.row(reason.document).input : this.fields.input(reason.field ?? ""),
+          target: this.picker.slots.has(reason.document) ? this.picker.row(reason.document).input : this.fields.input(reason.field ?? "") ?? null,
           label: null,
           message: { texts: reason.message },
         })),

@@ -9,7 +9,6 @@ const DEFAULT_LANGUAGE = "id";
 const STORAGE_KEY = "goso.language";
 
 const dictionaries = {};
-const listeners = [];
 let language = DEFAULT_LANGUAGE;
 
 export async function loadDictionaries(baseUrl = "i18n/") {
@@ -44,23 +43,16 @@ export function currentLanguage() {
 
 export function setLanguage(lang) {
   if (!LANGUAGES.includes(lang)) {
-    throw new Error(`unsupported language '${lang}'; use one of ${LANGUAGES.join(", ")}`);
+    throw new Error(`unsupported language '${lang}', expected one of ${LANGUAGES.join(", ")}`);
   }
   language = lang;
   document.documentElement.lang = lang;
   try {
     localStorage.setItem(STORAGE_KEY, lang);
   } catch {
-    // Private browsing may block storage; the choice then lasts until the page reloads.
+    // Private browsing may block storage, and then the choice lasts until the page reloads.
   }
   translate(document);
-  for (const listener of listeners) {
-    listener(lang);
-  }
-}
-
-export function onLanguageChange(listener) {
-  listeners.push(listener);
 }
 
 function lookup(dictionary, key) {
@@ -134,12 +126,4 @@ export function megabytes(bytes) {
   const value = bytes / (1024 * 1024);
   const format = (locale) => value.toLocaleString(locale, { maximumFractionDigits: 1 });
   return { id: format("id-ID"), en: format("en-GB") };
-}
-
-// Format an amount in rupiah in both languages, e.g. {id: "Rp1.000.000", en: "IDR 1,000,000"}.
-export function rupiah(amount) {
-  return {
-    id: `Rp${amount.toLocaleString("id-ID")}`,
-    en: `IDR ${amount.toLocaleString("en-GB")}`,
-  };
 }

@@ -158,7 +158,7 @@ function check(node, value, path, root, errors) {
   }
 }
 
-// Validate `value` against `schema`; returns a list of errors, empty when the value is valid.
+// Validate `value` against `schema` and return the list of errors, empty when the value is valid.
 export function validate(schema, value) {
   const errors = [];
   check(schema, value, "", schema, errors);

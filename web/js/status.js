@@ -191,7 +191,12 @@ export class StatusPage {
     const reviewSkipped = record.risk_level === "R" || record.risk_level === "MR";
     this.steps.replaceChildren(
       ...STEPS.map((step, index) => {
-        let state = index < current ? "done" : index === current ? "current" : "todo";
+        let state = "todo";
+        if (index < current) {
+          state = "done";
+        } else if (index === current) {
+          state = "current";
+        }
         if (step === "review" && reviewSkipped && index <= current) {
           state = "skipped";
         }
@@ -337,7 +342,7 @@ export class StatusPage {
   }
 }
 
-// The tracking page: open an application by id and access token, or one this browser knows.
+// The tracking page: open an application by id and access token, or one with a token in this browser.
 export function renderTrackPage(knownIds) {
   const idInput = h("input", { type: "text", id: "track-id", autocomplete: "off", spellcheck: "false" });
   const tokenInput = h("input", { type: "text", id: "track-token", autocomplete: "off", spellcheck: "false" });

@@ -40,7 +40,7 @@ export function forgetAccessToken(applicationId) {
   }
 }
 
-// Application ids this browser holds a token for, newest storage entries last.
+// Application ids with a stored token in this browser.
 export function knownApplications() {
   const ids = new Set();
   for (const storage of storages()) {

@@ -8,8 +8,8 @@ export class UploadError extends Error {
   constructor(message, status) {
     super(message);
     this.status = status;
-    // Network errors, timeouts and server errors may pass on a later attempt; a 4xx is the
-    // policy rejecting the request and will fail again.
+    // Network errors, timeouts and server errors may pass on a later attempt. A 4xx means the
+    // policy rejected the request, which then fails again.
     this.retryable = status === 0 || status >= 500;
   }
 }
@@ -72,7 +72,7 @@ export async function sha256Hex(blob) {
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-// PDF readers accept a header anywhere in the first 1024 bytes.
+// The pipeline, like PDF readers, accepts a PDF header anywhere in the first 1024 bytes.
 const PDF_HEADER_WINDOW = 1024;
 
 // Return the content type the file's first bytes show (PDF, JPEG or PNG), or null.

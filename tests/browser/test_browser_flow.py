@@ -2,9 +2,7 @@
 
 import hashlib
 
-from playwright.sync_api import Page, Request, Route, expect
-
-from tests.browser.form_page import (
+from form_page import (
     access_token,
     choose_file,
     fetch_application,
@@ -15,6 +13,7 @@ from tests.browser.form_page import (
     submit_and_open_status,
     wait_for_status,
 )
+from playwright.sync_api import Page, Request, Route, expect
 
 # Real PDFs of the test data folder, one per document slot.
 PDF_FOR_SLOT = {
@@ -71,7 +70,7 @@ def test_form_upload_issues_permit(page: Page, stack, test_data):
         assert document["file_name"] == PDF_FOR_SLOT[slot]
 
 
-def test_correction_reupload_resumes_pipeline(page: Page, stack, test_data):
+def test_correction_reupload_resumes_pipeline(page: Page, stack, test_data, artifacts):
     kbli = low_risk_kbli("MR")
     open_form(page, stack)
     fill_fields(page, kbli)
@@ -87,6 +86,7 @@ def test_correction_reupload_resumes_pipeline(page: Page, stack, test_data):
     expect(page.locator("#status-box")).to_contain_text("Batas waktu perbaikan")
     correction_input = page.locator("#c-doc-pernyataan-mandiri")
     expect(correction_input).to_be_visible()
+    page.screenshot(path=str(artifacts / "correction.png"), full_page=True)
 
     choose_file(page, "pernyataan_mandiri", pdf(test_data, "pernyataan_mandiri"), prefix="c")
     page.click("#c-submit")
@@ -101,7 +101,7 @@ def test_correction_reupload_resumes_pipeline(page: Page, stack, test_data):
 
 
 def test_assisted_mode_recorded_with_upload_retry(page: Page, stack, test_data):
-    """The officer id and consent reach the record; a failed upload is retried."""
+    """The officer id and consent reach the record, and a failed upload is retried."""
     ktp_attempts: list[str] = []
 
     def fail_first_ktp_upload(route: Route, request: Request) -> None:
@@ -133,7 +133,7 @@ def test_assisted_mode_recorded_with_upload_retry(page: Page, stack, test_data):
     assert record["channel"] == "assisted"
     assert record["officer_id"] == "PTG-0042"
     assert record["consent_at"] is not None
-    # An assisted application is typed on the officer's device: its token ends with the tab.
+    # An assisted application is typed on the officer's device, so its token lasts only as long as the tab.
     key = f"goso.token.{application_id}"
     assert page.evaluate("key => sessionStorage.getItem(key)", key) == access_token(page)
     assert page.evaluate("key => localStorage.getItem(key)", key) is None
