@@ -53,8 +53,12 @@ class ConflictError(ServiceError):
 def _json_body() -> dict:
     try:
         body = app.current_event.json_body
+    except UnicodeDecodeError as error:
+        raise BadRequestError("request body is not UTF-8 text; send JSON encoded as UTF-8") from error
     except json.JSONDecodeError as error:
         raise BadRequestError(f"request body is not valid JSON: {error.msg} at line {error.lineno}") from error
+    except RecursionError as error:
+        raise BadRequestError("request body is JSON nested too deeply") from error
     if not isinstance(body, dict):
         raise BadRequestError("request body must be a JSON object")
     return body
@@ -233,12 +237,39 @@ def list_tasks() -> dict:
     return {"sector": sector, "tasks": [t.model_dump(mode="json") for t in tasks]}
 
 
+def iam_operator(user_arn: str) -> str | None:
+    """Return the operator id an IAM caller acts as: the session name of an assumed role or the user name.
+
+    Operators call the API with a role they assume under their operator id as the session
+    name (`aws sts assume-role --role-session-name op-dag-1`), or as an IAM user of that name.
+    """
+    resource = user_arn.split(":", 5)[-1]
+    kind, _, rest = resource.partition("/")
+    if kind == "assumed-role" and "/" in rest:
+        return rest.split("/", 1)[1]
+    if kind == "user" and rest:
+        return rest.rsplit("/", 1)[-1]
+    return None
+
+
+def _check_caller(operator_id: str) -> None:
+    """In AWS the operator routes are IAM-authorised: the body's operator must be the caller."""
+    iam = (app.current_event.raw_event.get("requestContext", {}).get("authorizer") or {}).get("iam")
+    if not iam:
+        return  # The local stack has no IAM; the operators configuration still applies.
+    caller = iam_operator(iam.get("userArn", ""))
+    if caller != operator_id:
+        logger.warning("Operator id does not match the IAM caller", extra={"operator_id": operator_id})
+        raise ServiceError(403, f"operator_id '{operator_id}' is not the authenticated caller; sign the request as that operator")
+
+
 @app.post("/operator/tasks/<task_id>/decision")
 def decide(task_id: str) -> dict:
     try:
         decision = ReviewDecision.model_validate(_json_body())
     except ValidationError as error:
         raise BadRequestError(_validation_message(error)) from error
+    _check_caller(decision.operator_id)
     try:
         task = decisions.decide(task_id, decision)
     except decisions.DecisionRejected as error:

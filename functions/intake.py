@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
 
 from functions import manifests
 from functions.aws import client
@@ -39,10 +40,11 @@ def handle_record(record: SQSRecord) -> None:
             bucket=s3["bucket"]["name"],
             key=unquote_plus(s3["object"]["key"]),
             etag=s3["object"].get("eTag", "").strip('"'),
+            version_id=s3["object"].get("versionId"),
         )
 
 
-def handle_manifest(bucket: str, key: str, etag: str) -> None:
+def handle_manifest(bucket: str, key: str, etag: str, version_id: str | None = None) -> None:
     parsed = manifests.parse_manifest_key(key)
     if parsed is None:
         logger.warning("Ignoring an object that is not a manifest", extra={"key": key})
@@ -69,7 +71,9 @@ def handle_manifest(bucket: str, key: str, etag: str) -> None:
         return
 
     s3 = client("s3")
-    raw = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    raw = _read_manifest(s3, bucket, key, etag, version_id)
+    if raw is None:
+        return
     result = manifests.check_manifest(raw, reference())
     receipt = db.manifest_receipt_put(application_id, round_number, etag, key)
     if result.manifest is None or result.fatal:
@@ -104,6 +108,22 @@ def handle_manifest(bucket: str, key: str, etag: str) -> None:
         _start_execution(updated)
     else:
         _resume_execution(updated)
+
+
+def _read_manifest(s3, bucket: str, key: str, etag: str, version_id: str | None) -> bytes | None:
+    """Read exactly the object version the event announced, or None if it was replaced since.
+
+    A replaced manifest has its own event, which is processed on its own.
+    """
+    try:
+        if version_id:
+            return s3.get_object(Bucket=bucket, Key=key, VersionId=version_id)["Body"].read()
+        return s3.get_object(Bucket=bucket, Key=key, IfMatch=f'"{etag}"')["Body"].read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+            logger.info("Manifest replaced after this event; its own event follows", extra={"etag": etag})
+            return None
+        raise
 
 
 def _start_execution(app: Application) -> None:

@@ -64,9 +64,14 @@ def check_manifest(raw: bytes, ref: Reference) -> ManifestCheck:
         return ManifestCheck(None, [make_reason(ReasonCode.MANIFEST_UNPARSEABLE, detail=detail)])
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        detail = type(error).__name__ if isinstance(error, UnicodeDecodeError) else f"line {error.lineno}: {error.msg}"
+    except UnicodeDecodeError:
+        return ManifestCheck(None, [make_reason(ReasonCode.MANIFEST_UNPARSEABLE, detail="not UTF-8 text")])
+    except json.JSONDecodeError as error:
+        detail = f"line {error.lineno}: {error.msg}"
         return ManifestCheck(None, [make_reason(ReasonCode.MANIFEST_UNPARSEABLE, detail=detail)])
+    except RecursionError:
+        # json raises this for nesting deeper than the interpreter's recursion limit.
+        return ManifestCheck(None, [make_reason(ReasonCode.MANIFEST_UNPARSEABLE, detail="nested too deeply")])
     if not isinstance(data, dict):
         detail = f"expected a JSON object, found {type(data).__name__}"
         return ManifestCheck(None, [make_reason(ReasonCode.MANIFEST_UNPARSEABLE, detail=detail)])
@@ -150,7 +155,7 @@ def check_documents(
             continue
         data = obj["Body"].read()
         digest = hashlib.sha256(data).hexdigest()
-        record = record.model_copy(update={"size": len(data), "sha256": digest})
+        record = record.model_copy(update={"size": len(data), "sha256": digest, "version_id": obj.get("VersionId")})
         check = inspect_document(
             data,
             slot=entry.slot,

@@ -4,13 +4,14 @@ Pure functions with no AWS access, so the mapping is tested without AWS. The mon
 handler writes the data points as embedded metric format (EMF) through Powertools, and the
 dashboard declaration reads the same catalog.
 
-Each metric name × dimension combination that receives data is one billed custom metric,
-so every metric has the smallest dimension sets that the monitors' figures need:
-counts by Sector (the per-sector summary), ApplicationsReceived also by Channel (the
-assisted-channel share), DeadlinesMissed also by Step (review deadlines missed by a sector
-versus correction deadlines missed by an applicant; the alarm reads the review one),
-StageDuration by Stage only, TimeToPermit by RiskLevel only, and a no-dimension total only
-for the rare events (failures, corrections) that need no breakdown.
+Each metric name × dimension combination that receives data is one billed custom metric.
+So every metric gets only the dimension sets that the monitors' figures need:
+- counts by Sector, for the per-sector summary;
+- ApplicationsReceived also by Channel, for the assisted-channel share;
+- DeadlinesMissed also by Step, which separates review deadlines missed by a sector from
+  correction deadlines missed by an applicant (the alarm reads the review one);
+- StageDuration by Stage only, TimeToPermit by RiskLevel only;
+- a no-dimension total only for rare events that need no breakdown (failures, corrections).
 
 No metric has both the no-dimension set and another set. CloudWatch keeps them apart, but
 moto (the local stack's CloudWatch) returns every variant of a metric for a query without
@@ -236,9 +237,9 @@ def _status_points(event: StatusChanged) -> list[DataPoint]:
 def backlog_sectors(event: PipelineEvent) -> set[str] | None:
     """Return the sectors whose review backlog `event` may have changed.
 
-    None means every sector of the application's review tasks: an application that leaves
-    IN_REVIEW (a rejection closes the other sectors' open tasks) changes the backlog of
-    sectors that the event does not name.
+    None means every sector of the application's review tasks. An application that leaves
+    IN_REVIEW changes the backlog of sectors the event does not name, because a rejection
+    closes the other sectors' open tasks.
     """
     if isinstance(event, ReviewTaskCreated | ReviewDecided | DeemedApproval) and event.sector:
         return {event.sector}

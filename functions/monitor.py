@@ -1,7 +1,7 @@
 """Turn pipeline events from the EventBridge bus into CloudWatch metrics.
 
 Each data point is written to stdout as one embedded-metric-format (EMF) line through
-Powertools Metrics; in AWS, CloudWatch Logs extracts the metrics from the function's log.
+Powertools Metrics. In AWS, CloudWatch Logs extracts the metrics from the function's log.
 The namespace comes from POWERTOOLS_METRICS_NAMESPACE.
 """
 
@@ -22,7 +22,10 @@ logger = Logger(service="goso-monitor")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     """Emit the metrics of one EventBridge event; return how many data points were written."""
     if event.get("source") != EVENT_SOURCE or event.get("detail-type") not in EventType._value2member_map_:
-        logger.warning("Event ignored: not a pipeline event", extra={"source": event.get("source"), "detail_type": event.get("detail-type")})
+        logger.warning(
+            "Event ignored: not a pipeline event",
+            extra={"source": event.get("source"), "detail_type": event.get("detail-type")},
+        )
         return {"data_points": 0}
     pipeline_event = parse_event(event["detail-type"], event["detail"])
     points = data_points(pipeline_event) + _backlog(pipeline_event)
@@ -34,10 +37,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
 def _backlog(event: PipelineEvent) -> list[DataPoint]:
     """Count the open review tasks of every sector whose backlog the event may have changed.
 
-    A gauge cannot be kept as +1/-1 counts (CloudWatch sums data points, it keeps no running
-    total), so the monitor reads the current count from the open-task index. The index is
-    eventually consistent: a task written a moment before the event may be missing from
-    this count and appears in the next one.
+    A gauge cannot be kept as +1/-1 counts because CloudWatch sums data points and keeps no
+    running total. So the monitor reads the current count from the open-task index. The
+    index is eventually consistent, so a task written a moment before the event may be
+    missing from this count and appears in the next one.
     """
     sectors = backlog_sectors(event)
     if sectors is None:

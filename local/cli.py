@@ -112,13 +112,14 @@ def cmd_submit(args) -> int:
             time.sleep(0.3)
         else:
             print(f"application {submission.application_id} is still {record['status']} after {args.timeout:.0f} s", file=sys.stderr)
+        finished = record["status"] in FINAL_STATUSES or record["status"] == "CORRECTION_REQUESTED"
         record = client.operator_view(submission.application_id)["application"]
         record["access_token"] = submission.access_token
     if args.json:
         _print_json(record)
     else:
         _print_record(record)
-    return 0
+    return 0 if finished else 1
 
 
 def _print_record(record: dict) -> None:
@@ -235,27 +236,40 @@ def cmd_verify(args) -> int:
     except FileNotFoundError:
         print(f"public key {key_path} not found: pass --public-key PATH or run `goso demo` to write it", file=sys.stderr)
         return 2
-    try:
-        data = args.file.read_bytes()
-    except FileNotFoundError:
-        print(f"permit file {args.file} not found", file=sys.stderr)
-        return 2
-    answer = verify_permit_pdf(data, public_key).model_dump()
     state = discovery.read_live_state()
-    if answer["valid"] and state is not None:
-        from local.client import GosoClient
+    all_valid = True
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path} is not a file: pass permit PDF files", file=sys.stderr)
+            return 2
+        data = path.read_bytes()
+        answer = verify_permit_pdf(data, public_key).model_dump()
+        if answer["valid"] and state is not None:
+            answer = _check_registry(answer, data, state["api_url"])
+        all_valid = all_valid and answer["valid"]
+        if args.json:
+            _print_json(answer)
+        else:
+            verdict = "VALID" if answer["valid"] else "NOT VALID"
+            print(f"{verdict}: {path} {answer.get('permit_number') or '-'} ({answer['reason']})")
+    return 0 if all_valid else 1
 
-        registry = GosoClient(state["api_url"]).verify(answer["permit_number"])
-        answer["registry"] = registry
-        if not registry["valid"]:
-            answer["valid"] = False
-            answer["reason"] = f"signature valid, but the registry says: {registry['reason']}"
-    if args.json:
-        _print_json(answer)
-    else:
-        verdict = "VALID" if answer["valid"] else "NOT VALID"
-        print(f"{verdict}: {answer.get('permit_number') or '-'} ({answer['reason']})")
-    return 0 if answer["valid"] else 1
+
+def _check_registry(answer: dict, data: bytes, api_url: str) -> dict:
+    """Add the running stack's registry entry; the file must be the permit issued under its number."""
+    import hashlib
+
+    from local.client import GosoClient
+
+    registry = GosoClient(api_url).verify(answer["permit_number"])
+    answer["registry"] = registry
+    if not registry["valid"]:
+        answer["valid"] = False
+        answer["reason"] = f"signature valid, but the registry says: {registry['reason']}"
+    elif registry["permit"]["sha256"] != hashlib.sha256(data).hexdigest():
+        answer["valid"] = False
+        answer["reason"] = "signature valid, but the registry holds a different document under this number"
+    return answer
 
 
 # --- parser -----------------------------------------------------------------------------
@@ -300,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     decide = review_commands.add_parser("decide", help="approve, reject or request a correction on a task")
     decide.add_argument("task_id")
     decide.add_argument("--decision", required=True, choices=["approve", "reject", "correction"])
-    decide.add_argument("--reason", required=True, help="recorded in the audit trail")
+    decide.add_argument("--reason", required=True, help="recorded in the audit trail (3 to 2000 characters)")
     decide.add_argument("--operator", required=True, help="operator id; must belong to the task's sector")
     decide.add_argument("--json", action="store_true")
     decide.set_defaults(handler=cmd_review_decide)
@@ -311,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     executions.set_defaults(handler=cmd_executions)
 
     verify = commands.add_parser("verify", help="check a permit PDF's signature (and its registry status when a stack runs)")
-    verify.add_argument("file", type=Path)
+    verify.add_argument("files", type=Path, nargs="+", metavar="FILE")
     verify.add_argument("--public-key", type=Path, help="issuer public key PEM (default: OUT/issuer-public-key.pem)")
     verify.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder of the demo (default out/)")
     verify.add_argument("--json", action="store_true")
@@ -327,9 +341,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from local.client import ApiError
+
     _quiet_libraries()
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except ApiError as error:
+        print(f"goso {args.command}: {error}", file=sys.stderr)
+    except (OSError, ValueError) as error:
+        # Missing or unreadable files, unparseable manifests, busy ports.
+        print(f"goso {args.command}: {error}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

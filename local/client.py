@@ -16,9 +16,21 @@ CONTENT_TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "imag
 
 class ApiError(RuntimeError):
     def __init__(self, status: int, body: str):
-        super().__init__(f"API answered {status}: {body[:500]}")
+        super().__init__(f"HTTP {status}: {_error_text(body)}")
         self.status = status
         self.body = body
+
+
+def _error_text(body: str) -> str:
+    """Return the API's message (and reason messages), or the raw body if it is not JSON."""
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError:
+        return body[:500]
+    if not isinstance(data, dict):
+        return body[:500]
+    reasons = [reason["message"]["en"] for reason in data.get("reasons", []) if isinstance(reason, dict)]
+    return " ".join(reasons) or str(data.get("message", body[:500]))
 
 
 def content_type_of(path: Path) -> str:
@@ -110,12 +122,21 @@ def read_folder(folder: Path, manifest_name: str = "application.json") -> tuple[
     """
     manifest_path = folder / manifest_name
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{manifest_path} is not valid JSON: {error.msg} at line {error.lineno}") from None
     except FileNotFoundError:
         raise FileNotFoundError(f"{manifest_path} not found: a submission folder needs an {manifest_name}") from None
     files: dict[str, tuple[bytes, str, str]] = {}
+    if not isinstance(manifest, dict):
+        raise ValueError(f"{manifest_path} must hold a JSON object, not {type(manifest).__name__}")
+    root = folder.resolve()
     for entry in manifest.get("documents", []):
-        path = folder / entry["file_name"]
+        if not isinstance(entry, dict) or "file_name" not in entry or "slot" not in entry:
+            raise ValueError(f"each entry of 'documents' in {manifest_path} needs a 'slot' and a 'file_name'")
+        path = (folder / entry["file_name"]).resolve()
+        if root not in path.parents:
+            raise ValueError(f"{entry['file_name']} (slot {entry.get('slot')}) is outside {folder}: list files inside the folder")
         if not path.is_file():
             raise FileNotFoundError(f"{path} is listed in {manifest_name} (slot {entry.get('slot')}) but does not exist")
         data = path.read_bytes()

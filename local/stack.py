@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import sys
 import threading
 import time
 import urllib.request
@@ -233,6 +234,8 @@ class LocalStack:
         location = {"LocationConstraint": REGION}
         for resource in (Resource.UPLOAD_BUCKET, Resource.PERMIT_BUCKET):
             s3.create_bucket(Bucket=self.values[resource], CreateBucketConfiguration=location)
+            # As in AWS: a second upload to a key adds a version and never replaces the first.
+            s3.put_bucket_versioning(Bucket=self.values[resource], VersioningConfiguration={"Status": "Enabled"})
         # The form posts uploads from the API's origin; moto answers CORS itself, AWS needs the rule.
         s3.put_bucket_cors(
             Bucket=self.values[Resource.UPLOAD_BUCKET],
@@ -333,6 +336,8 @@ class LocalStack:
         spec = next(s for s in self.functions if s.trigger is Trigger.HTTP_API)
         result, failed = self.runtime.invoke(function_name(spec), event)
         if failed:
+            # API Gateway answers 502 and the error goes to the function's log.
+            print(f"API handler failed: {result['errorType']}: {result['errorMessage']}", file=sys.stderr)
             return {"statusCode": 502, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"message": "Internal Server Error"})}
         return result
 

@@ -17,6 +17,8 @@ class DocumentRecord(BaseModel):
 
     slot: str
     key: str
+    # The S3 object version intake checked: a later upload to the same key does not replace it.
+    version_id: str | None = None
     round: int
     file_name: str
     declared_content_type: str

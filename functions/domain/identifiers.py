@@ -141,6 +141,11 @@ def _reason_for_error(field: str | None, error: dict) -> Reason:
     if error["type"] == "missing":
         return make_reason(ReasonCode.FIELD_MISSING, field=field)
 
+    if error["type"] == "string_type":
+        # A number where text belongs (e.g. a KBLI code typed without quotes, which also
+        # drops leading zeros): name the type problem, not the identifier's format.
+        return make_reason(ReasonCode.FIELD_INVALID, field=field, detail="write the value as text in quotes")
+
     code = _IDENTIFIER_CODES.get(field or "")
     if code is ReasonCode.NIB_INVALID:
         return make_reason(code, field=field, value=_echo(error.get("input")))

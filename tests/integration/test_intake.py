@@ -229,3 +229,27 @@ def assert_uploads_kept(stack, application_id: str, expected_count: int) -> None
     )
     keys = sorted(obj["Key"] for obj in listing.get("Contents", []))
     assert len(keys) == expected_count, keys
+
+
+def test_document_replaced_after_acceptance_keeps_checked_version(stack, client, samples, tmp_path):
+    manifest, files = read_folder(materialize(LOW_RISK, samples[LOW_RISK], tmp_path))
+    declared = [{"slot": s, "content_type": c, "size": len(d), "file_name": n} for s, (d, n, c) in files.items()]
+    created = client.create(declared)
+    original, name, content_type = files["ktp"]
+    client.upload(created["documents"]["ktp"], original, name, content_type)
+    client.upload(created["manifest"], json.dumps(manifest).encode(), "application.json", "application/json")
+    from local.client import Submission
+
+    submission = Submission(created["application_id"], created["access_token"])
+    record = wait_for_final(client, submission)
+    assert record["status"] == "ISSUED"
+    # The upload link is still valid: post another image over the accepted document.
+    client.upload(created["documents"]["ktp"], original[:-10] + b"0123456789", name, content_type)
+    checked = client.status(submission)["documents"]["ktp"]
+    stored = stack.client("s3").get_object(
+        Bucket=stack.values[Resource.UPLOAD_BUCKET], Key=checked["key"], VersionId=checked["version_id"]
+    )["Body"].read()
+    assert hashlib.sha256(stored).hexdigest() == checked["sha256"]
+    assert stored == original
+    versions = stack.client("s3").list_object_versions(Bucket=stack.values[Resource.UPLOAD_BUCKET], Prefix=checked["key"])
+    assert len(versions["Versions"]) == 2

@@ -143,3 +143,63 @@ def test_cli_verify_without_key_explains(registered, capsys):
     (registered / "some.pdf").write_bytes(b"%PDF-1.4\n")
     assert cli.main(["verify", str(registered / "some.pdf"), "--out", str(registered / "missing")]) == 2
     assert "--public-key" in capsys.readouterr().err
+
+
+def test_cli_verify_rejects_other_document_under_issued_number(stack, registered, client, samples, capsys):
+    from datetime import UTC, datetime
+
+    from functions.permits.render import render_permit_pdf
+    from functions.permits.signing import sign_pdf
+    from schemas.permit import Permit
+
+    name = "01-toko-pakaian-rendah"
+    submission = submit_sample(client, name, samples[name], registered)
+    record = wait_for_status(client, submission, {"ISSUED"})
+    # A permit signed with the issuer's key but never issued under this number, e.g. from
+    # another stack that reused the same sequence.
+    other = Permit(
+        permit_number=record["permit_number"], application_id="other", nib="9120009999999",
+        business_name="Usaha Lain", kbli="47711", kbli_title="Perdagangan Eceran Pakaian", sector="DAG",
+        risk_level="R", region_code="75.71", issued_at=datetime.now(UTC), deemed_approval=False, key="x", sha256="",
+    )
+    unsigned = render_permit_pdf(other, verify_url="http://127.0.0.1/verify", sector_name="Perdagangan", region_name="Kota Gorontalo")
+    forged = registered / "other.pdf"
+    forged.write_bytes(sign_pdf(unsigned, kms_client=stack.client("kms"), key_id=stack.values[Resource.SIGNING_KEY]))
+    key = registered / "issuer.pem"
+    key.write_bytes(client.issuer_public_key())
+    assert cli.main(["verify", str(forged), "--public-key", str(key), "--json"]) == 1
+    answer = last_json_line(capsys.readouterr().out)
+    assert answer["valid"] is False
+    assert "different document" in answer["reason"]
+
+
+def test_cli_reports_missing_folder_without_traceback(registered, capsys):
+    assert cli.main(["submit", str(registered / "no-such-folder")]) == 2
+    err = capsys.readouterr().err
+    assert "application.json" in err
+    assert "Traceback" not in err
+
+
+def test_iam_caller_must_be_the_deciding_operator(stack, client, samples, tmp_path):
+    from local.http_api import build_event
+
+    name = "03-klinik-menengah-tinggi"
+    submission = submit_sample(client, name, samples[name], tmp_path)
+    wait_for_status(client, submission, {"IN_REVIEW"})
+    task_id = f"{submission.application_id}.KES.r1"
+    body = json.dumps({"decision": "approve", "reason": "standar terpenuhi", "operator_id": "op-kes-1"}).encode()
+    event = build_event("POST", f"/operator/tasks/{task_id}/decision", {"content-type": "application/json"}, body, "127.0.0.1")
+    event["requestContext"]["authorizer"] = {
+        "iam": {"userArn": "arn:aws:sts::123456789012:assumed-role/goso-operator/op-dag-1"}
+    }
+    response, failed = stack.runtime.invoke("goso-api", event)
+    assert not failed
+    assert response["statusCode"] == 403
+    assert "not the authenticated caller" in response["body"]
+    event["requestContext"]["authorizer"]["iam"]["userArn"] = "arn:aws:sts::123456789012:assumed-role/goso-operator/op-kes-1"
+    stack.wait_for(
+        lambda: any(t["state"] == "OPEN" for t in client.operator_view(submission.application_id)["tasks"]), timeout=5
+    )
+    response, failed = stack.runtime.invoke("goso-api", event)
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"])["operator_id"] == "op-kes-1"

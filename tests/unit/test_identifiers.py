@@ -246,7 +246,8 @@ def test_validation_kbli_pattern():
 
 def test_validation_kbli_number():
     reasons = reasons_for(manifest_dict(kbli=1111))
-    assert [(r.code, r.field) for r in reasons] == [(ReasonCode.KBLI_UNKNOWN, "kbli")]
+    assert [(r.code, r.field) for r in reasons] == [(ReasonCode.FIELD_INVALID, "kbli")]
+    assert "as text" in reasons[0].message.en
 
 
 def test_validation_other_field_invalid():
@@ -279,3 +280,19 @@ def test_validation_several_errors():
         (ReasonCode.PHONE_INVALID, "owner.phone"),
         (ReasonCode.FIELD_MISSING, "location.address"),
     ]
+
+
+def test_numeric_identifier_reported_as_type_problem():
+    from pydantic import ValidationError
+
+    from functions.domain.identifiers import reasons_from_validation_error
+    from schemas.manifest import Manifest
+
+    try:
+        Manifest.model_validate({"nib": 9120001000011})
+    except ValidationError as error:
+        reasons = reasons_from_validation_error(error)
+    nib = [r for r in reasons if r.field == "nib"]
+    assert len(nib) == 1
+    assert nib[0].code == "FIELD_INVALID"
+    assert "text" in nib[0].message.en
