@@ -381,14 +381,31 @@ class LocalStack:
                 )
 
     def _poll_events(self) -> None:
+        """Keep every pipeline event and hand it to the functions an EventBridge rule triggers.
+
+        moto's EventBridge cannot target Lambda, so the rule feeds a tap queue and this loop
+        invokes the functions. moto's CloudWatch does not read embedded-metric-format log
+        lines either, so the lines a function prints are turned into put_metric_data here.
+        """
+        from local.monitoring import capture_emf, publish_emf
+
         sqs = self.client("sqs")
+        cloudwatch = self.client("cloudwatch")
+        targets = [function_name(spec) for spec in self.functions if spec.trigger is Trigger.EVENT_RULE]
         while not self._stop.is_set():
             messages = sqs.receive_message(QueueUrl=self.events_queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
                 "Messages", []
             )
             for message in messages:
+                event = json.loads(message["Body"])
+                for target in targets:
+                    (result, failed), emf_lines = capture_emf(self.runtime.invoke, target, event)
+                    if failed:
+                        print(f"{target} failed: {result['errorType']}: {result['errorMessage']}", file=sys.stderr)
+                    publish_emf(emf_lines, cloudwatch)
+                # Recorded after the targets ran, so a test that sees the event also sees its metrics.
                 with self._events_lock:
-                    self.events.append(json.loads(message["Body"]))
+                    self.events.append(event)
             if messages:
                 sqs.delete_message_batch(
                     QueueUrl=self.events_queue_url,
