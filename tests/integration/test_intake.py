@@ -8,11 +8,24 @@ import time
 import pytest
 
 from infra.topology import Resource
-from local.client import read_folder, submit_round
+from local.client import Submission, read_folder, submit_round
 from local.demo import materialize
 from tests.integration.conftest import TEST_DEADLINE_SECONDS, submit_sample, wait_for_final, wait_for_status
 
 LOW_RISK = "01-toko-pakaian-rendah"
+
+
+def upload_documents(client, files: dict) -> tuple[dict, Submission]:
+    """Create an application and upload its documents, leaving the manifest to the test."""
+    declared = [{"slot": s, "content_type": c, "size": len(d), "file_name": n} for s, (d, n, c) in files.items()]
+    created = client.create(declared)
+    for slot, (data, name, content_type) in files.items():
+        client.upload(created["documents"][slot], data, name, content_type)
+    return created, Submission(created["application_id"], created["access_token"])
+
+
+def upload_manifest(client, created: dict, body: bytes) -> None:
+    client.upload(created["manifest"], body, "application.json", "application/json")
 
 
 def executions_named(stack, application_id: str) -> list[dict]:
@@ -53,16 +66,10 @@ def test_repeated_s3_event_starts_one_execution(stack, client, samples, tmp_path
 
 def test_same_manifest_uploaded_twice_starts_one_execution(stack, client, samples, tmp_path):
     manifest, files = read_folder(materialize(LOW_RISK, samples[LOW_RISK], tmp_path))
-    declared = [{"slot": s, "content_type": c, "size": len(d), "file_name": n} for s, (d, n, c) in files.items()]
-    created = client.create(declared)
-    for slot, (data, name, content_type) in files.items():
-        client.upload(created["documents"][slot], data, name, content_type)
+    created, submission = upload_documents(client, files)
     body = json.dumps(manifest).encode()
-    client.upload(created["manifest"], body, "application.json", "application/json")
-    client.upload(created["manifest"], body, "application.json", "application/json")
-    from local.client import Submission
-
-    submission = Submission(created["application_id"], created["access_token"])
+    upload_manifest(client, created, body)
+    upload_manifest(client, created, body)
     wait_for_final(client, submission)
     assert len(executions_named(stack, submission.application_id)) == 1
     assert audit_actions(client, submission.application_id).count("manifest_received") == 1
@@ -70,17 +77,11 @@ def test_same_manifest_uploaded_twice_starts_one_execution(stack, client, sample
 
 def test_changed_manifest_not_awaited_is_refused(stack, client, samples, tmp_path):
     manifest, files = read_folder(materialize(LOW_RISK, samples[LOW_RISK], tmp_path))
-    declared = [{"slot": s, "content_type": c, "size": len(d), "file_name": n} for s, (d, n, c) in files.items()]
-    created = client.create(declared)
-    for slot, (data, name, content_type) in files.items():
-        client.upload(created["documents"][slot], data, name, content_type)
-    client.upload(created["manifest"], json.dumps(manifest).encode(), "application.json", "application/json")
-    from local.client import Submission
-
-    submission = Submission(created["application_id"], created["access_token"])
+    created, submission = upload_documents(client, files)
+    upload_manifest(client, created, json.dumps(manifest).encode())
     wait_for_final(client, submission)
     changed = {**manifest, "business_name": "Toko Pakaian Ganti Nama"}
-    client.upload(created["manifest"], json.dumps(changed).encode(), "application.json", "application/json")
+    upload_manifest(client, created, json.dumps(changed).encode())
     view = stack.wait_for(
         lambda: (v := client.operator_view(submission.application_id))
         and any(e["action"] == "manifest_not_accepted" for e in v["audit"])
@@ -162,14 +163,8 @@ def test_invalid_manifest_rejected_with_reason(stack, client, samples, tmp_path,
 
 def test_unparseable_manifest_rejected(stack, client, samples, tmp_path):
     _, files = read_folder(materialize(LOW_RISK, samples[LOW_RISK], tmp_path))
-    declared = [{"slot": s, "content_type": c, "size": len(d), "file_name": n} for s, (d, n, c) in files.items()]
-    created = client.create(declared)
-    for slot, (data, name, content_type) in files.items():
-        client.upload(created["documents"][slot], data, name, content_type)
-    client.upload(created["manifest"], b'{"nib": "9120001000011", ', "application.json", "application/json")
-    from local.client import Submission
-
-    submission = Submission(created["application_id"], created["access_token"])
+    created, submission = upload_documents(client, files)
+    upload_manifest(client, created, b'{"nib": "9120001000011", ')
     record = wait_for_status(client, submission, {"REJECTED"})
     assert record["reasons"][0]["code"] == "MANIFEST_UNPARSEABLE"
     assert_uploads_kept(stack, submission.application_id, expected_count=2)
@@ -233,14 +228,9 @@ def assert_uploads_kept(stack, application_id: str, expected_count: int) -> None
 
 def test_document_replaced_after_acceptance_keeps_checked_version(stack, client, samples, tmp_path):
     manifest, files = read_folder(materialize(LOW_RISK, samples[LOW_RISK], tmp_path))
-    declared = [{"slot": s, "content_type": c, "size": len(d), "file_name": n} for s, (d, n, c) in files.items()]
-    created = client.create(declared)
+    created, submission = upload_documents(client, files)
     original, name, content_type = files["ktp"]
-    client.upload(created["documents"]["ktp"], original, name, content_type)
-    client.upload(created["manifest"], json.dumps(manifest).encode(), "application.json", "application/json")
-    from local.client import Submission
-
-    submission = Submission(created["application_id"], created["access_token"])
+    upload_manifest(client, created, json.dumps(manifest).encode())
     record = wait_for_final(client, submission)
     assert record["status"] == "ISSUED"
     # The upload link is still valid: post another image over the accepted document.
