@@ -10,17 +10,12 @@ from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response, content_types
-from aws_lambda_powertools.event_handler.exceptions import (
-    BadRequestError,
-    NotFoundError,
-    ServiceError,
-    UnauthorizedError,
-)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from functions import decisions
+from functions import api_errors, decisions
+from functions.api_errors import ApiProblem
 from functions.aws import client
 from functions.lifecycle import event_context
 from functions.publish import publish
@@ -45,41 +40,58 @@ app = APIGatewayHttpResolver(
 PERMIT_LINK_SECONDS = 300
 
 
-class ConflictError(ServiceError):
-    def __init__(self, message: str):
-        super().__init__(409, message)
-
-
 def _json_body() -> dict:
     try:
         body = app.current_event.json_body
     except UnicodeDecodeError as error:
-        raise BadRequestError("request body is not UTF-8 text; send JSON encoded as UTF-8") from error
+        raise api_errors.invalid_request(
+            "the body is not UTF-8 text; send JSON encoded as UTF-8", "isi permintaan bukan teks UTF-8; kirim JSON UTF-8"
+        ) from error
     except json.JSONDecodeError as error:
-        raise BadRequestError(f"request body is not valid JSON: {error.msg} at line {error.lineno}") from error
+        raise api_errors.invalid_request(
+            f"the body is not valid JSON ({error.msg} at line {error.lineno})",
+            f"isi permintaan bukan JSON yang valid ({error.msg}, baris {error.lineno})",
+        ) from error
     except RecursionError as error:
-        raise BadRequestError("request body is JSON nested too deeply") from error
+        raise api_errors.invalid_request("the JSON body is nested too deeply", "JSON terlalu dalam bertingkat") from error
     if not isinstance(body, dict):
-        raise BadRequestError("request body must be a JSON object")
+        raise api_errors.invalid_request("the body must be a JSON object", "isi permintaan harus berupa objek JSON")
     return body
 
 
-def _validation_message(error: ValidationError) -> str:
-    problems = [f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()]
-    return "invalid request: " + "; ".join(problems)
+def _validation_problem(error: ValidationError) -> ApiProblem:
+    """Turn a request model's validation error into one reason per invalid field."""
+    reasons = []
+    for problem in error.errors(include_url=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "body"
+        reasons.append(
+            {
+                "code": "REQUEST_INVALID",
+                "message": {
+                    "id": f"Kolom '{field}' tidak valid ({problem['msg']}). Perbaiki lalu kirim ulang.",
+                    "en": f"Field '{field}' is invalid: {problem['msg']}. Correct it and send again.",
+                },
+                "field": field,
+                "document": None,
+            }
+        )
+    problem = api_errors.invalid_request(" ".join(r["message"]["en"] for r in reasons))
+    problem.reasons = reasons
+    return problem
 
 
 def _authorised_application(application_id: str) -> Application:
     """Return the application if the request carries its access token; 401 otherwise, 404 if unknown."""
-    header = app.current_event.headers.get("authorization") or ""
-    token = header.removeprefix("Bearer ").strip()
-    if not token:
-        raise UnauthorizedError("missing access token: send 'Authorization: Bearer <token>' as returned at creation")
+    header = (app.current_event.headers.get("authorization") or "").strip()
+    scheme, _, token = header.partition(" ")
+    # The scheme name is case-insensitive (RFC 9110, section 11.1).
+    if scheme.lower() != "bearer" or not token.strip():
+        raise api_errors.access_token_missing()
     stored = store().get_access_token_hash(application_id)
     if stored is None:
-        raise NotFoundError(f"application '{application_id}' not found")
-    if not hmac.compare_digest(stored, hashlib.sha256(token.encode()).hexdigest()):
-        raise UnauthorizedError("access token does not match this application")
+        raise api_errors.application_not_found(application_id)
+    if not hmac.compare_digest(stored, hashlib.sha256(token.strip().encode()).hexdigest()):
+        raise api_errors.access_token_invalid()
     return store().get_application(application_id)
 
 
@@ -87,10 +99,10 @@ def _uploads(application_id: str, round_number: int, body: dict) -> dict:
     try:
         request = UploadsRequest.model_validate(body)
     except ValidationError as error:
-        raise BadRequestError(_validation_message(error)) from error
+        raise _validation_problem(error) from error
     reasons = check_upload_requests(request.documents, reference())
     if reasons:
-        raise ReasonsError(reasons)
+        raise upload_problem(reasons)
     settings = get_settings()
     s3 = client("s3")
     expiry = settings.upload_url_expiry_seconds
@@ -109,18 +121,26 @@ def _uploads(application_id: str, round_number: int, body: dict) -> dict:
     }
 
 
-class ReasonsError(ServiceError):
-    """A 400 answer that carries reasons in both languages, like the pipeline's own."""
+def upload_problem(reasons: list[Reason]) -> ApiProblem:
+    """Return a 400 problem listing the declared uploads' reasons, as the pipeline words them."""
+    return ApiProblem(
+        400,
+        "UPLOAD_REQUEST_INVALID",
+        en=" ".join(r.message.en for r in reasons),
+        id=" ".join(r.message.id for r in reasons),
+        reasons=[r.model_dump(mode="json") for r in reasons],
+    )
 
-    def __init__(self, reasons: list[Reason]):
-        super().__init__(400, "; ".join(r.message.en for r in reasons))
-        self.reasons = reasons
+
+@app.exception_handler(ApiProblem)
+def _handle_problem(error: ApiProblem) -> Response:
+    return Response(status_code=error.status_code, content_type=content_types.APPLICATION_JSON, body=json.dumps(error.body()))
 
 
-@app.exception_handler(ReasonsError)
-def _handle_reasons(error: ReasonsError) -> Response:
-    body = {"message": error.msg, "reasons": [r.model_dump(mode="json") for r in error.reasons]}
-    return Response(status_code=400, content_type=content_types.APPLICATION_JSON, body=json.dumps(body))
+@app.not_found
+def _handle_not_found(error: Exception) -> Response:
+    problem = api_errors.route_not_found(app.current_event.http_method, app.current_event.path)
+    return _handle_problem(problem)
 
 
 @app.post("/applications")
@@ -142,7 +162,11 @@ def create_application() -> tuple[dict, int]:
 def correction_uploads(application_id: str) -> tuple[dict, int]:
     record = _authorised_application(application_id)
     if record.status is not Status.CORRECTION_REQUESTED:
-        raise ConflictError(f"application is {record.status.value}; correction uploads open only when a correction is requested")
+        raise api_errors.wrong_status(
+            record.status.value,
+            "correction uploads open only when a correction is requested",
+            "unggahan perbaikan hanya dibuka bila perbaikan diminta",
+        )
     return _uploads(application_id, record.round + 1, _json_body()), 201
 
 
@@ -162,7 +186,11 @@ def application_status(application_id: str) -> dict:
 def permit_link(application_id: str) -> dict:
     record = _authorised_application(application_id)
     if record.status is not Status.ISSUED or not record.permit_key:
-        raise ConflictError(f"application is {record.status.value}; the permit can be downloaded once it is ISSUED")
+        raise api_errors.wrong_status(
+            record.status.value,
+            "the permit can be downloaded once it is ISSUED",
+            "izin dapat diunduh setelah berstatus ISSUED (terbit)",
+        )
     url = client("s3").generate_presigned_url(
         "get_object",
         Params={"Bucket": get_settings().permit_bucket, "Key": record.permit_key},
@@ -176,7 +204,11 @@ def verify_permit() -> dict:
     """Public verification by permit number, as the permit's QR code links to it."""
     number = app.current_event.get_query_string_value("permit") or ""
     if not number:
-        raise BadRequestError("missing query parameter 'permit', e.g. /verify?permit=503/DAG/2026/000001")
+        raise api_errors.invalid_request(
+            "missing query parameter 'permit', e.g. /verify?permit=503/DAG/2026/000001",
+            "parameter 'permit' tidak ada, misalnya /verify?permit=503/DAG/2026/000001",
+            field="permit",
+        )
     try:
         permit = store().get_permit(number)
     except RecordNotFound:
@@ -232,7 +264,7 @@ def reference_data() -> dict:
 def list_tasks() -> dict:
     sector = app.current_event.get_query_string_value("sector") or ""
     if sector not in reference().sectors:
-        raise BadRequestError(f"unknown sector '{sector}'; use one of {', '.join(sorted(reference().sectors))}")
+        raise api_errors.sector_unknown(sector, sorted(reference().sectors))
     tasks = store().open_tasks(sector)
     return {"sector": sector, "tasks": [t.model_dump(mode="json") for t in tasks]}
 
@@ -260,7 +292,12 @@ def _check_caller(operator_id: str) -> None:
     caller = iam_operator(iam.get("userArn", ""))
     if caller != operator_id:
         logger.warning("Operator id does not match the IAM caller", extra={"operator_id": operator_id})
-        raise ServiceError(403, f"operator_id '{operator_id}' is not the authenticated caller; sign the request as that operator")
+        raise ApiProblem(
+            403,
+            "OPERATOR_NOT_CALLER",
+            en=f"operator_id '{operator_id}' is not the authenticated caller; sign the request as that operator.",
+            id=f"operator_id '{operator_id}' bukan pemanggil yang terautentikasi; tanda tangani permintaan sebagai petugas itu.",
+        )
 
 
 @app.post("/operator/tasks/<task_id>/decision")
@@ -268,13 +305,13 @@ def decide(task_id: str) -> dict:
     try:
         decision = ReviewDecision.model_validate(_json_body())
     except ValidationError as error:
-        raise BadRequestError(_validation_message(error)) from error
+        raise _validation_problem(error) from error
     _check_caller(decision.operator_id)
     try:
         task = decisions.decide(task_id, decision)
     except decisions.DecisionRejected as error:
-        logger.warning("Decision not accepted", extra={"task_id": task_id, "status": error.status, "error": str(error)})
-        raise ServiceError(error.status, str(error)) from error
+        logger.warning("Decision not accepted", extra={"task_id": task_id, "code": error.code})
+        raise ApiProblem(error.status, error.code, en=str(error), id=error.message_id) from error
     return task.model_dump(mode="json")
 
 
@@ -283,7 +320,7 @@ def operator_view(application_id: str) -> dict:
     try:
         record = store().get_application(application_id)
     except RecordNotFound as error:
-        raise NotFoundError(str(error)) from error
+        raise api_errors.application_not_found(application_id) from error
     return {
         "application": {**record.model_dump(mode="json"), "oss_status_code": oss_status_code(record.status, record.deemed_approval)},
         "tasks": [t.model_dump(mode="json") for t in store().tasks_of(application_id)],

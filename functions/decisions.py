@@ -22,35 +22,63 @@ ERROR_CORRECTION = "Review.CorrectionRequested"
 
 
 class DecisionRejected(Exception):
-    """The decision cannot be taken; `status` is the HTTP status to answer with."""
+    """The decision cannot be taken: an HTTP status, a stable code, and the message in both languages."""
 
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
+    def __init__(self, status: int, code: str, en: str, id: str):  # noqa: A002 - the language code
+        super().__init__(en)
         self.status = status
+        self.code = code
+        self.message_id = id
 
 
 def decide(task_id: str, decision: ReviewDecision) -> ReviewTask:
     try:
         application_id, sector, round_number = parse_task_id(task_id)
     except ValueError as error:
-        raise DecisionRejected(400, str(error)) from error
+        raise DecisionRejected(
+            400,
+            "TASK_ID_INVALID",
+            en=f"Invalid {error}.",
+            id=f"Nomor tugas '{task_id}' tidak valid: gunakan bentuk NOMOR_PERMOHONAN.SEKTOR.rRONDE.",
+        ) from error
     operator_sector = reference().operators.get(decision.operator_id)
     if operator_sector is None:
-        raise DecisionRejected(403, f"operator '{decision.operator_id}' is not in the operators configuration")
+        raise DecisionRejected(
+            403,
+            "OPERATOR_UNKNOWN",
+            en=f"Operator '{decision.operator_id}' is not in the operators configuration; ask the office to register the operator.",
+            id=f"Petugas '{decision.operator_id}' tidak terdaftar; minta kantor mendaftarkan petugas tersebut.",
+        )
     if operator_sector != sector:
         raise DecisionRejected(
-            403, f"operator '{decision.operator_id}' belongs to sector {operator_sector}, not to {sector} of task {task_id}"
+            403,
+            "OPERATOR_WRONG_SECTOR",
+            en=f"Operator '{decision.operator_id}' belongs to sector {operator_sector}, not to {sector} of task {task_id}.",
+            id=f"Petugas '{decision.operator_id}' termasuk sektor {operator_sector}, bukan sektor {sector} dari tugas {task_id}.",
         )
     db = store()
     try:
         task, token = db.get_task(application_id, sector, round_number)
     except NotFoundError as error:
-        raise DecisionRejected(404, str(error)) from error
+        raise DecisionRejected(
+            404, "TASK_NOT_FOUND", en=f"Review task {task_id} was not found.", id=f"Tugas peninjauan {task_id} tidak ditemukan."
+        ) from error
     if task.state is not TaskState.OPEN:
-        raise DecisionRejected(409, f"task {task_id} is {task.state.value}; only OPEN tasks can be decided")
+        raise DecisionRejected(
+            409,
+            "TASK_NOT_OPEN",
+            en=f"Task {task_id} is {task.state.value}; only OPEN tasks can be decided.",
+            id=f"Tugas {task_id} berstatus {task.state.value}; hanya tugas OPEN yang dapat diputuskan.",
+        )
     now = utcnow()
     if now > task.deadline:
-        raise DecisionRejected(409, f"task {task_id} passed its deadline {task.deadline.isoformat()}; it is deemed approved")
+        deadline = task.deadline.isoformat(timespec="seconds")
+        raise DecisionRejected(
+            409,
+            "TASK_DEADLINE_PASSED",
+            en=f"Task {task_id} passed its deadline {deadline}; it is deemed approved.",
+            id=f"Tugas {task_id} melewati batas waktu {deadline}; permohonan dianggap disetujui.",
+        )
 
     decided = task.model_copy(
         update={
@@ -62,7 +90,12 @@ def decide(task_id: str, decision: ReviewDecision) -> ReviewTask:
         }
     )
     if not db.close_task(decided):
-        raise DecisionRejected(409, f"task {task_id} was decided or closed meanwhile")
+        raise DecisionRejected(
+            409,
+            "TASK_NOT_OPEN",
+            en=f"Task {task_id} was decided or closed meanwhile.",
+            id=f"Tugas {task_id} sudah diputuskan atau ditutup.",
+        )
     _record(decided)
     _notify_execution(decided, token)
     logger.info("Review decided", extra={"application_id": application_id, "task_id": task_id, "decision": decision.decision.value})

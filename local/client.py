@@ -30,7 +30,8 @@ def _error_text(body: str) -> str:
     if not isinstance(data, dict):
         return body[:500]
     reasons = [reason["message"]["en"] for reason in data.get("reasons", []) if isinstance(reason, dict)]
-    return " ".join(reasons) or str(data.get("message", body[:500]))
+    message = data.get("message", body[:500])
+    return " ".join(reasons) or str(message.get("en") if isinstance(message, dict) else message)
 
 
 def content_type_of(path: Path) -> str:

@@ -5,7 +5,8 @@ let apiBase = "";
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body?.message ?? `HTTP ${status}`);
+    // Errors carry {code, message: {id, en}, reasons}; a plain-text body becomes {message}.
+    super(body?.message?.en ?? body?.message ?? `HTTP ${status}`);
     this.status = status;
     this.body = body;
     // Reasons {code, message: {id, en}, field, document} when the API sends them.
