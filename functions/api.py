@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import uuid
 from dataclasses import asdict
@@ -38,6 +39,9 @@ app = APIGatewayHttpResolver(
     enable_validation=False,
 )
 PERMIT_LINK_SECONDS = 300
+# Application ids are UUIDs; anything else is answered as not found without a table read.
+APPLICATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+MAX_PERMIT_NUMBER_CHARS = 64
 
 
 def _json_body() -> dict:
@@ -82,6 +86,8 @@ def _validation_problem(error: ValidationError) -> ApiProblem:
 
 def _authorised_application(application_id: str) -> Application:
     """Return the application if the request carries its access token; 401 otherwise, 404 if unknown."""
+    if not APPLICATION_ID.fullmatch(application_id):
+        raise api_errors.application_not_found(application_id[:64])
     header = (app.current_event.headers.get("authorization") or "").strip()
     scheme, _, token = header.partition(" ")
     # The scheme name is case-insensitive (RFC 9110, section 11.1).
@@ -209,6 +215,8 @@ def verify_permit() -> dict:
             "parameter 'permit' tidak ada, misalnya /verify?permit=503/DAG/2026/000001",
             field="permit",
         )
+    if len(number) > MAX_PERMIT_NUMBER_CHARS:
+        return VerificationAnswer(valid=False, permit_number=number[:MAX_PERMIT_NUMBER_CHARS], reason="not a permit number").model_dump()
     try:
         permit = store().get_permit(number)
     except RecordNotFound:
@@ -317,6 +325,8 @@ def decide(task_id: str) -> dict:
 
 @app.get("/operator/applications/<application_id>")
 def operator_view(application_id: str) -> dict:
+    if not APPLICATION_ID.fullmatch(application_id):
+        raise api_errors.application_not_found(application_id[:64])
     try:
         record = store().get_application(application_id)
     except RecordNotFound as error:

@@ -60,8 +60,8 @@ class ManifestCheck:
 def check_manifest(raw: bytes, ref: Reference) -> ManifestCheck:
     """Parse and validate a manifest; any reason found here rejects the application."""
     if len(raw) > MAX_MANIFEST_BYTES:
-        detail = f"{len(raw)} bytes, more than {MAX_MANIFEST_BYTES}"
-        return ManifestCheck(None, [make_reason(ReasonCode.MANIFEST_UNPARSEABLE, detail=detail)])
+        reason = make_reason(ReasonCode.MANIFEST_TOO_LARGE, actual=len(raw), limit=MAX_MANIFEST_BYTES)
+        return ManifestCheck(None, [reason])
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

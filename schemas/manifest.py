@@ -47,6 +47,16 @@ def _digits_only(value: object) -> object:
     return value
 
 
+def _printable_text(value: object) -> object:
+    """Reject control and format characters (NUL, bidi overrides) that would be printed on a permit."""
+    if isinstance(value, str):
+        invisible = [ch for ch in value if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t"]
+        bad = sorted({f"U+{ord(ch):04X}" for ch in invisible})
+        if bad:
+            raise ValueError(f"contains invisible control characters ({', '.join(bad)}); type the text again")
+    return value
+
+
 def normalize_phone(value: str) -> str:
     """Return an Indonesian phone number in E.164 (+62...)."""
     digits = re.sub(r"[\s\-()]", "", value)
@@ -69,6 +79,7 @@ class Owner(BaseModel):
     email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=254)]
 
     _clean_numbers = field_validator("nik", "npwp", mode="before")(_digits_only)
+    _printable = field_validator("name", mode="after")(_printable_text)
 
     @field_validator("phone", mode="before")
     @classmethod
@@ -96,6 +107,8 @@ class Location(BaseModel):
         str | None, Field(default=None, pattern=DISTRICT_PATTERN, description="Kemendagri district code")
     ]
     address: Annotated[str, Field(min_length=5, max_length=500)]
+
+    _printable = field_validator("address", mode="after")(_printable_text)
 
 
 class DocumentEntry(BaseModel):
@@ -127,8 +140,11 @@ class Manifest(BaseModel):
     business_name: Annotated[str, Field(min_length=2, max_length=200)]
     legal_form: LegalForm
     kbli: Annotated[str, Field(pattern=KBLI_PATTERN, description="One five-digit KBLI 2020 code, as a string")]
-    investment_value_idr: Annotated[int, Field(ge=0, description="Planned investment excluding land and buildings, IDR")]
-    land_area_m2: Annotated[float, Field(ge=0)]
+    # Upper bounds catch typing slips: 10^15 IDR is beyond any single project in the province.
+    investment_value_idr: Annotated[
+        int, Field(ge=0, le=10**15, description="Planned investment excluding land and buildings, IDR")
+    ]
+    land_area_m2: Annotated[float, Field(ge=0, le=10**10, allow_inf_nan=False)]
     owner: Owner
     location: Location
     channel: Channel = Channel.ONLINE
@@ -137,6 +153,7 @@ class Manifest(BaseModel):
     documents: Annotated[list[DocumentEntry], Field(max_length=20)]
 
     _clean_nib = field_validator("nib", mode="before")(_digits_only)
+    _printable = field_validator("business_name", mode="after")(_printable_text)
 
     @model_validator(mode="after")
     def _unique_slots(self) -> "Manifest":

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 class ReasonCode(StrEnum):
     # Manifest and identifiers: the application is rejected at intake.
     MANIFEST_UNPARSEABLE = "MANIFEST_UNPARSEABLE"
+    MANIFEST_TOO_LARGE = "MANIFEST_TOO_LARGE"
     FIELD_MISSING = "FIELD_MISSING"
     FIELD_INVALID = "FIELD_INVALID"
     NIB_INVALID = "NIB_INVALID"
@@ -56,6 +57,10 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "Berkas application.json tidak dapat dibaca sebagai JSON ({detail}). Kirim ulang formulir.",
         "application.json could not be parsed as JSON ({detail}). Submit the form again.",
     ),
+    ReasonCode.MANIFEST_TOO_LARGE: (
+        "Berkas application.json berukuran {actual} bita, melebihi batas {limit} bita. Kirim ulang formulir.",
+        "application.json is {actual} bytes, over the {limit}-byte limit. Submit the form again.",
+    ),
     ReasonCode.FIELD_MISSING: (
         "Kolom '{field}' wajib diisi. Lengkapi kolom tersebut lalu kirim ulang.",
         "Field '{field}' is required. Fill it in and submit again.",
@@ -93,8 +98,8 @@ MESSAGES: dict[ReasonCode, tuple[str, str]] = {
         "Region code '{value}' is not a regency or city of Gorontalo province. Choose one of: {allowed}.",
     ),
     ReasonCode.ASSISTED_DETAILS_MISSING: (
-        "Pengajuan dengan pendampingan wajib mencantumkan '{field}' petugas dan waktu persetujuan pemohon.",
-        "An assisted application must record the officer's '{field}' and when the applicant consented.",
+        "Pengajuan dengan pendampingan wajib mengisi '{field}': nomor petugas (officer_id) dan waktu persetujuan pemohon (consent_at).",
+        "An assisted application must fill in '{field}': the officer's id (officer_id) and when the applicant consented (consent_at).",
     ),
     ReasonCode.MANIFEST_CHANGED: (
         "Formulir ronde {round} sudah diterima dan isinya berbeda. Perubahan hanya diterima sebagai perbaikan yang diminta.",
