@@ -12,15 +12,29 @@ from aws_lambda_powertools.metrics import EphemeralMetrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.metrics_rules import TOTAL, DataPoint, backlog_points, backlog_sectors, data_points
-from functions.runtime import store
+from functions.runtime import reference, store
 from functions.store import utcnow
 from schemas.events import EVENT_SOURCE, EventType, PipelineEvent, parse_event
 
 logger = Logger(service="goso-monitor")
 
 
+SCHEDULED_SOURCE = "aws.events"
+SCHEDULED_DETAIL_TYPE = "Scheduled Event"
+
+
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    """Emit the metrics of one EventBridge event; return how many data points were written."""
+    """Emit the metrics of one EventBridge event; return how many data points were written.
+
+    A scheduled event measures every sector's review backlog, so the gauge stays current
+    while no pipeline event arrives (a gauge read between events would show its last value).
+    """
+    if event.get("source") == SCHEDULED_SOURCE and event.get("detail-type") == SCHEDULED_DETAIL_TYPE:
+        counts = {sector: len(store().open_tasks(sector)) for sector in reference().sectors}
+        points = backlog_points(counts, utcnow())
+        for point in points:
+            emit(point)
+        return {"data_points": len(points)}
     if event.get("source") != EVENT_SOURCE or event.get("detail-type") not in EventType._value2member_map_:
         logger.warning(
             "Event ignored: not a pipeline event",

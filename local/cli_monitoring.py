@@ -44,6 +44,9 @@ def register(subparsers) -> None:
     bench.add_argument("--results", type=Path, default=Path("bench/results.json"), help="results file (default bench/results.json)")
     bench.add_argument("--page", type=Path, default=Path("docs/benchmarks.md"), help="Markdown page (default docs/benchmarks.md)")
     bench.add_argument("--timeout", type=float, default=600, help="seconds one application may take (default 600)")
+    bench.add_argument(
+        "--count-samples", type=int, default=5, help="applications per risk path in the request-counting run (default 5)"
+    )
     bench.set_defaults(handler=cmd_bench)
 
 
@@ -113,7 +116,9 @@ def cmd_report(args) -> int:
 def cmd_bench(args) -> int:
     from local.bench import BenchOptions, run_bench
 
-    options = BenchOptions(sizes=args.sizes, in_flight=args.in_flight, application_timeout=args.timeout)
+    options = BenchOptions(
+        sizes=args.sizes, in_flight=args.in_flight, application_timeout=args.timeout, count_samples=args.count_samples
+    )
     run_bench(options, results_path=args.results, page_path=args.page, command=_command_line())
     return 0
 

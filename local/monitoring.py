@@ -22,8 +22,8 @@ from functions.metrics_rules import UNKNOWN_SECTOR, Dimension, MetricName
 from infra.dashboard_spec import DASHBOARD, MetricQuery, Statistic, Widget, WidgetKind, dimension_values
 from infra.topology import METRICS_NAMESPACE
 
-# CloudWatch accepted at most 20 MetricData entries per PutMetricData call until 2023, and
-# moto validates the older limit in some versions; 20 works everywhere.
+# MetricData entries per PutMetricData call: 20 is the oldest CloudWatch limit, so any
+# CloudWatch version accepts it.
 _PUT_BATCH = 20
 # GetMetricData accepts at most 500 queries per call.
 _QUERY_BATCH = 500
@@ -250,9 +250,9 @@ def read_widget(cloudwatch: Any, widget: Widget, time_range: TimeRange) -> list[
 def latest_value(cloudwatch: Any, metric: MetricName, dimensions: dict[str, str], time_range: TimeRange) -> float | None:
     """Return the most recent value of a gauge, from one-second statistics.
 
-    NOTE: one-second periods exist only for high-resolution metrics in CloudWatch; moto
-    accepts them for any metric, which is why this reader serves the local table only.
-    Two measurements within the same second read as their maximum.
+    NOTE: CloudWatch offers one-second periods only for high-resolution metrics. moto
+    accepts them for any metric, so this reader serves the local table only. Two
+    measurements within the same second read as their maximum.
     """
     response = cloudwatch.get_metric_statistics(
         Namespace=METRICS_NAMESPACE,
@@ -297,7 +297,7 @@ def sector_summary(cloudwatch: Any, time_range: TimeRange) -> dict[str, dict[str
     for sector in dimension_values(Dimension.SECTOR):
         backlog = latest_value(cloudwatch, MetricName.REVIEW_BACKLOG, {Dimension.SECTOR.value: sector}, time_range)
         table[sector][BACKLOG_COLUMN] = round(backlog or 0)
-    # The UNKNOWN row only ever holds intake rejections; show it only when it has any.
+    # The UNKNOWN row only ever contains intake rejections, so it is shown only when it has any.
     if not any(table[UNKNOWN_SECTOR].values()):
         del table[UNKNOWN_SECTOR]
     return table
@@ -360,7 +360,7 @@ def _draw_widget(axis: Any, widget: Widget, series: list[Series], time_range: Ti
         return
     if widget.kind is WidgetKind.BAR:
         labels = [item.label for item in series]
-        values = [item.total if widget.period_to_time_range else (item.values[-1] if item.values else 0) for item in series]
+        values = [_bar_value(item, widget) for item in series]
         positions = range(len(series))
         axis.bar(positions, values, color="#3b75af")
         axis.set_xticks(list(positions), labels, rotation=60, ha="right", fontsize=7)
@@ -382,6 +382,13 @@ def _draw_widget(axis: Any, widget: Widget, series: list[Series], time_range: Ti
     axis.set_ylim(bottom=0, top=max(axis.get_ylim()[1], 1))
     axis.set_ylabel(widget.y_axis_label, fontsize=8)
     axis.grid(axis="y", alpha=0.3)
+
+
+def _bar_value(series: Series, widget: Widget) -> float:
+    """Return a bar's height: the whole-range value, or else the latest value of the series."""
+    if widget.period_to_time_range:
+        return series.total
+    return series.values[-1] if series.values else 0.0
 
 
 def format_table(table: dict[str, dict[str, int]]) -> str:

@@ -29,7 +29,14 @@ def _invoke(self, function_name, qualifier, body, headers, response_headers):  #
 
 
 def install(runtime: LambdaRuntime) -> None:
-    """Route every Lambda invocation in moto to `runtime` and let Step Functions execute."""
+    """Route every Lambda invocation in moto to `runtime` and let Step Functions execute.
+
+    Also make moto's DynamoDB transactions safe for the stack's concurrent requests (see
+    local/moto_transactions.py); that patch stays for the life of the process.
+    """
+    from local import moto_transactions
+
+    moto_transactions.install()
     global _runtime
     _runtime = runtime
     for backend in _BACKENDS:

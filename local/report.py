@@ -68,10 +68,11 @@ def list_applications(store: Store, period: Period) -> list[Application]:
     """Return the applications created within `period`, oldest first.
 
     NOTE: this is a Scan with a filter, which reads the whole table (audit entries
-    included) on every run. The pipeline's access patterns never list applications by date,
-    so the table has no index for it; an occasional report over a provincial office's
-    volume (thousands of applications a year) costs cents. If reports become frequent, add
-    a GSI keyed by creation month (GSI3PK = APPS#{yyyy-mm}, GSI3SK = created_at) and Query it.
+    included) on every run. The pipeline never lists applications by date, so the table has
+    no index for it. An occasional report over a provincial office's volume (thousands of
+    applications a year) reads a few thousand read units, a fraction of a cent. If reports
+    become frequent, add a GSI keyed by creation month (GSI3PK = APPS#{yyyy-mm},
+    GSI3SK = created_at) and Query it.
     """
     applications = []
     kwargs: dict[str, Any] = {"FilterExpression": Attr("type").eq("application") & Attr("SK").eq("META")}

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ NAMES = {
 }
 INTAKE_DLQ = "goso-intake-dlq"
 EVENTS_TAP_QUEUE = "goso-events-tap"
+# The monitor's scheduled backlog measurement; every 5 minutes in AWS.
+BACKLOG_SCHEDULE_SECONDS = 5
 # Local queue timings: a failed intake message is retried after this many seconds, three times.
 VISIBILITY_TIMEOUT_SECONDS = 5
 MAX_RECEIVE_COUNT = 3
@@ -101,6 +104,7 @@ class LocalStack:
         self.endpoint = ""
         self.values: dict[Resource, str] = {}
         self.events: list[dict] = []
+        self.schedule_runs = 0
         self._events_lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -113,6 +117,8 @@ class LocalStack:
         if LocalStack._running is not None:
             raise RuntimeError("a local stack already runs in this process; stop it before starting another")
         LocalStack._running = self
+        # Restored by stop(): the stack points this process's boto3 at itself while it runs.
+        self._saved_environment = dict(os.environ)
         # moto's interpreter logs each caught state error (a rejection, a timeout) at ERROR with a
         # full dump of the state. The execution history records the same facts in readable form.
         logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
@@ -145,6 +151,8 @@ class LocalStack:
         if self.moto:
             self.moto.stop()
         moto_hooks.uninstall()
+        os.environ.clear()
+        os.environ.update(self._saved_environment)
         if LocalStack._running is self:
             LocalStack._running = None
 
@@ -347,6 +355,7 @@ class LocalStack:
                 queue = next(r for r, a in spec.uses.items() if a is Access.CONSUME)
                 self._spawn(f"poll-{spec.name}", self._poll_queue, self.values[queue], function_name(spec))
         self._spawn("poll-events", self._poll_events)
+        self._spawn("schedule", self._run_schedule)
 
     def _spawn(self, name: str, target, *args) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -411,6 +420,31 @@ class LocalStack:
                     QueueUrl=self.events_queue_url,
                     Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
                 )
+
+    def _run_schedule(self) -> None:
+        """Send a scheduled event to the event-rule functions every BACKLOG_SCHEDULE_SECONDS."""
+        from local.monitoring import capture_emf, publish_emf
+
+        cloudwatch = self.client("cloudwatch")
+        targets = [function_name(spec) for spec in self.functions if spec.trigger is Trigger.EVENT_RULE]
+        while not self._stop.wait(BACKLOG_SCHEDULE_SECONDS):
+            event = {
+                "version": "0",
+                "id": str(uuid.uuid4()),
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "account": ACCOUNT,
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "region": REGION,
+                "resources": [],
+                "detail": {},
+            }
+            for target in targets:
+                (result, failed), emf_lines = capture_emf(self.runtime.invoke, target, event)
+                if failed:
+                    print(f"{target} failed: {result['errorType']}: {result['errorMessage']}", file=sys.stderr)
+                publish_emf(emf_lines, cloudwatch)
+            self.schedule_runs += 1
 
     def events_of(self, application_id: str) -> list[dict]:
         with self._events_lock:

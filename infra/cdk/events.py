@@ -1,11 +1,13 @@
 """The custom event bus that carries every status change, and the rule feeding the monitor."""
 
+from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 BUS_NAME = "goso-events"
+BACKLOG_SCHEDULE_MINUTES = 5
 PIPELINE_SOURCE = "goso.pipeline"
 
 
@@ -25,4 +27,12 @@ class Events(Construct):
             targets=[targets.LambdaFunction(function, retry_attempts=2)],
         )
         self.rules.append(rule)
+        # The review backlog is a gauge: measure it on a schedule too, not only on events.
+        schedule = events.Rule(
+            self,
+            f"{name}-schedule",
+            schedule=events.Schedule.rate(Duration.minutes(BACKLOG_SCHEDULE_MINUTES)),
+            targets=[targets.LambdaFunction(function, retry_attempts=2)],
+        )
+        self.rules.append(schedule)
         return rule

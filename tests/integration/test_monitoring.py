@@ -263,6 +263,10 @@ def demo(stack, tmp_path_factory):
     stack.wait_for(lambda: sum(1 for e in stack.events if e["detail-type"] == "StatusChanged" and e["detail"]["status"] in FINAL) >= final_events, timeout=30)
     time.sleep(3)
     assert stack.runtime.stats["monitor"].count - monitor_runs >= len(stack.events), "the stack did not run the monitor on every event"
+    # The backlog gauge's last reading must come after the last event: wait for a whole
+    # scheduled measurement that started after the run.
+    runs = stack.schedule_runs
+    assert stack.wait_for(lambda: stack.schedule_runs >= runs + 2, timeout=15)
     return results, TimeRange(started, datetime.now(UTC) + timedelta(minutes=1))
 
 
