@@ -2,11 +2,13 @@
 
 import hashlib
 import hmac
+import html
 import json
 import re
 import secrets
 import uuid
 from dataclasses import asdict
+from datetime import datetime
 from datetime import timedelta
 
 from aws_lambda_powertools import Logger
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 from functions import api_errors, decisions
 from functions.api_errors import ApiProblem
 from functions.aws import client
+from functions.domain.deadlines import WITA
 from functions.lifecycle import event_context
 from functions.publish import publish
 from functions.runtime import reference, store
@@ -206,8 +209,53 @@ def permit_link(application_id: str) -> dict:
 
 
 @app.get("/verify")
-def verify_permit() -> dict:
-    """Public verification by permit number, as the permit's QR code links to it."""
+def verify_permit() -> dict | Response:
+    """Public verification by permit number, as the permit's QR code links to it.
+
+    A browser (Accept: text/html), such as a phone that scanned the QR code, gets a page;
+    other clients get JSON.
+    """
+    result = _verification()
+    if "text/html" in (app.current_event.headers.get("accept") or ""):
+        return Response(status_code=200, content_type="text/html; charset=utf-8", body=verification_page(result))
+    return result
+
+
+def verification_page(result: dict) -> str:
+    """Render the verification result as a small bilingual HTML page; every value is escaped."""
+    permit = dict(result.get("permit") or {})
+    if "issued_at" in permit:
+        issued = datetime.fromisoformat(permit["issued_at"]).astimezone(WITA)
+        permit["issued_at"] = issued.strftime("%Y-%m-%d %H:%M WITA")
+    if result["valid"]:
+        verdict = "Izin sah / Valid permit"
+    else:
+        verdict = "Izin tidak sah atau tidak ditemukan / Not a valid permit"
+    rows = "".join(
+        f"<tr><th>{html.escape(label)}</th><td>{html.escape(str(permit[key]))}</td></tr>"
+        for key, label in (
+            ("business_name", "Nama usaha / Business"),
+            ("nib", "NIB"),
+            ("kbli", "KBLI"),
+            ("kbli_title", "Kegiatan / Activity"),
+            ("issued_at", "Terbit / Issued"),
+            ("deemed_approval", "Fiktif positif / Deemed approval"),
+            ("sha256", "SHA-256"),
+        )
+        if key in permit
+    )
+    return (
+        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(verdict)}</title></head><body>"
+        f"<h1>{html.escape(verdict)}</h1>"
+        f"<p>{html.escape(result.get('permit_number') or '')}: {html.escape(result['reason'])}</p>"
+        f"<table>{rows}</table>"
+        "<p>DPMPTSP Provinsi Gorontalo</p></body></html>"
+    )
+
+
+def _verification() -> dict:
     number = app.current_event.get_query_string_value("permit") or ""
     if not number:
         raise api_errors.invalid_request(

@@ -62,3 +62,21 @@ def test_decision_on_malformed_task(stack):
     body = {"decision": "approve", "reason": "lengkap", "operator_id": "op-dag-1"}
     response = requests.post(f"{stack.api_url}/operator/tasks/not-a-task/decision", json=body, timeout=10)
     problem(response, 400, "TASK_ID_INVALID")
+
+
+def test_verification_page_for_browsers(stack, client, samples, tmp_path):
+    from tests.integration.conftest import wait_for_status
+
+    name = "01-toko-pakaian-rendah"
+    submission = submit_sample(client, name, samples[name], tmp_path)
+    record = wait_for_status(client, submission, {"ISSUED"})
+    url = f"{stack.api_url}/verify"
+    page = requests.get(url, params={"permit": record["permit_number"]}, headers={"Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert "Izin sah / Valid permit" in page.text
+    assert "Toko Pakaian Sinar Limboto" in page.text
+    forged = requests.get(url, params={"permit": "<script>x</script>"}, headers={"Accept": "text/html"}, timeout=10)
+    assert "Not a valid permit" in forged.text
+    assert "<script>" not in forged.text
+    assert requests.get(url, params={"permit": record["permit_number"]}, timeout=10).json()["valid"] is True
