@@ -39,6 +39,12 @@ PATH_SAMPLES = {
 }
 # Long deadlines: the scripted operator decides every review, so nothing is deemed approved.
 BENCH_DEADLINES = {"unit": "seconds", "correction": 86400, "review": {"default": 86400}}
+# The local stack measures the review backlog every few seconds; AWS every 5 minutes
+# (infra/cdk/events.py). The throughput runs use the AWS rate; the counting run turns the
+# schedule off (about 12 days) and measures one scheduled run on its own.
+THROUGHPUT_SCHEDULE_SECONDS = 300
+COUNTING_SCHEDULE_SECONDS = 10**6
+SCHEDULED_EVENT = {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events", "resources": [], "detail": {}}
 FINAL_STATUSES = {"ISSUED", "REJECTED", "INCOMPLETE", "FAILED"}
 IMPORT_REPEATS = 5
 TARGETS = {
@@ -160,17 +166,13 @@ def drive_application(api_url: str, template: Template, index: int, watcher: Eve
     return outcome
 
 
-def _bench_stack(folder: Path):
-    """Return a local stack (not started) with long deadlines and no static form.
-
-    moto's own TransactWriteItems keeps a copy of the whole table per transaction item, and
-    those copies ran a 1,000-application batch out of memory. local.moto_transactions
-    replaces that snapshot with one of the transaction's items.
-    """
-    from local import moto_transactions
+def _bench_stack(folder: Path, schedule_seconds: int):
+    """Return a local stack (not started) with long deadlines, no static form and the given backlog schedule."""
+    from local import stack as stack_module
     from local.stack import LocalStack, StackOptions
 
-    moto_transactions.install()
+    # NOTE: the stack reads this module setting each time its schedule loop waits.
+    stack_module.BACKLOG_SCHEDULE_SECONDS = schedule_seconds
     deadlines = folder / "bench-deadlines.json"
     deadlines.write_text(json.dumps(BENCH_DEADLINES))
     return LocalStack(StackOptions(deadlines_file=deadlines, static_dir=None))
@@ -273,7 +275,7 @@ def run_batch(size: int, in_flight: int, timeout: float) -> dict[str, Any]:
     """Run `size` applications (risk paths in turn) with `in_flight` at once; return the measurements."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with tempfile.TemporaryDirectory() as scratch, _bench_stack(Path(scratch)) as stack:
+    with tempfile.TemporaryDirectory() as scratch, _bench_stack(Path(scratch), THROUGHPUT_SCHEDULE_SECONDS) as stack:
         templates = load_templates(Path(scratch))
         paths = list(PATH_SAMPLES)
         watcher = EventWatcher(stack)
@@ -389,13 +391,12 @@ def _wait_for_executions(stack: Any, application_ids: list[str], timeout: float 
 
 def run_count(samples: int, timeout: float) -> dict[str, Any]:
     """Run `samples` applications of each risk path one at a time and count every request they cause."""
-    from infra.topology import function_named
 
     from local.bench_meter import RequestMeter
 
     meter = RequestMeter(item_reader=None, table_name="")
     with tempfile.TemporaryDirectory() as scratch:
-        stack = _bench_stack(Path(scratch))
+        stack = _bench_stack(Path(scratch), COUNTING_SCHEDULE_SECONDS)
         _meter_pollers(stack, meter)
         with stack:
             _meter_handlers(stack, meter)
@@ -409,8 +410,8 @@ def _count_paths(stack: Any, meter: Any, scratch: Path, samples: int, timeout: f
     for index, template in enumerate(templates.values()):
         drive_application(stack.api_url, template, 90000 + index, watcher, timeout)
     _settle(stack)
-    monitor_runs = stack.runtime.stats["monitor"].count
-    monitor_by_stack = monitor_runs > 0
+    monitor_by_stack = stack.runtime.stats["monitor"].count > 0
+    schedule = _count_scheduled_run(stack, meter)
     paths = {}
     for number, (path, template) in enumerate(templates.items()):
         paths[path] = _count_path(stack, meter, watcher, template, samples, timeout, first_index=1000 * number, monitor_by_stack=monitor_by_stack)
@@ -418,8 +419,31 @@ def _count_paths(stack: Any, meter: Any, scratch: Path, samples: int, timeout: f
     return {
         "samples_per_path": samples,
         "paths": paths,
+        "scheduled_backlog_run": schedule,
         # In AWS an EventBridge rule invokes the monitor for every pipeline event.
         "monitor_invoked_by": "local stack" if monitor_by_stack else "benchmark, one invocation per pipeline event",
+    }
+
+
+def _count_scheduled_run(stack: Any, meter: Any) -> dict[str, Any]:
+    """Run the monitor's scheduled backlog measurement once; return its requests and GB-seconds."""
+    import uuid
+
+    from infra.topology import function_named
+    from local.monitoring import capture_emf
+
+    meter.reset()
+    stats = stack.runtime.stats["monitor"]
+    seconds_before = stats.seconds
+    event = {**SCHEDULED_EVENT, "id": str(uuid.uuid4()), "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    (_, failed), _ = capture_emf(stack.runtime.invoke, "goso-monitor", event)
+    usage = meter.reset()
+    memory_gb = function_named("monitor").memory_mb / 1024
+    return {
+        "failed": failed,
+        "gb_seconds": (stats.seconds - seconds_before) * memory_gb,
+        "dynamodb_queries": usage.count("dynamodb", "Query"),
+        "dynamodb_read_units": usage.read_units,
     }
 
 

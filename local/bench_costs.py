@@ -13,9 +13,9 @@ The floor of a path is the fewest billable requests its outcome needs in this de
   Map and one wait per review task on reviewed paths.
 - DynamoDB: one plain (not transactional) write of the application record per status it
   must show (created, RECEIVED, VERIFYING, IN_REVIEW when reviewed, ISSUING, ISSUED), each
-  with a one-unit audit entry; a task record and its decision per review task; the permit
-  counter and the permit record. One eventually consistent read of the record per
-  invocation after the first.
+  with a one-unit audit entry. Each review task adds a task record and its decision, and
+  the permit adds its counter and its record. Every invocation after the first reads the
+  record once, eventually consistent.
 - S3: the browser's POST of every document and the manifest, one GET of each by intake, one
   PUT of the permit. SQS: the notification, one receive, one delete. EventBridge: one event
   per status change. KMS: one Sign.
@@ -90,7 +90,34 @@ def floor_per_application(measured: dict[str, Any], documents: int, application_
     }
 
 
-def fixed_monthly(prices: dict[str, Any]) -> dict[str, Any]:
+HOURS_PER_MONTH = 730
+# The rate of the backlog schedule when no synthesized template gives it (infra/cdk/events.py).
+DEFAULT_SCHEDULE_MINUTES = 5
+
+
+def _schedule_minutes(resources: dict[str, Any]) -> int:
+    for resource in resources.values():
+        expression = resource.get("Properties", {}).get("ScheduleExpression", "")
+        if resource.get("Type") == "AWS::Events::Rule" and expression.startswith("rate("):
+            amount, unit = expression[5:-1].split()
+            return int(amount) * (60 if unit.startswith("hour") else 1)
+    return DEFAULT_SCHEDULE_MINUTES
+
+
+def _schedule_cost(run: dict[str, Any] | None, minutes: int, prices: dict[str, Any]) -> float:
+    """Return the monthly cost of the monitor's scheduled backlog measurement."""
+    if not run:
+        return 0.0
+    runs = HOURS_PER_MONTH * 60 / minutes
+    per_run = (
+        _price(prices, "lambda_per_request")
+        + run["gb_seconds"] * _price(prices, "lambda_per_gb_second_arm64")
+        + run["dynamodb_read_units"] * _price(prices, "dynamodb_on_demand_per_read_request_unit")
+    )
+    return runs * per_run
+
+
+def fixed_monthly(prices: dict[str, Any], scheduled_run: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the monthly cost that does not depend on volume, with the resource counts it uses.
 
     Alarms, dashboards and KMS keys are counted in the synthesized template when `make synth`
@@ -98,6 +125,7 @@ def fixed_monthly(prices: dict[str, Any]) -> dict[str, Any]:
     dashboard and one key.
     """
     counts = {"alarms": len(ALARMS), "dashboards": 1, "kms_keys": 1, "source": "infra/dashboard_spec.py"}
+    resources: dict[str, Any] = {}
     if TEMPLATE.exists():
         resources = json.loads(TEMPLATE.read_text()).get("Resources", {})
         types = [resource.get("Type") for resource in resources.values()]
@@ -114,9 +142,13 @@ def fixed_monthly(prices: dict[str, Any]) -> dict[str, Any]:
         # The first three dashboards of an account are free; this assumes they are in use.
         "dashboards": counts["dashboards"] * _price(prices, "cloudwatch_dashboard_per_month"),
         "kms_keys": counts["kms_keys"] * _price(prices, "kms_key_per_month"),
+        # Measured with empty backlogs; each open task adds to the read units.
+        "backlog_schedule": _schedule_cost(scheduled_run, _schedule_minutes(resources), prices),
     }
     return {
         "custom_metrics": metrics,
+        "backlog_schedule_minutes": _schedule_minutes(resources),
+        "backlog_schedule_queries": (scheduled_run or {}).get("dynamodb_queries"),
         **{key: value for key, value in counts.items()},
         "items": {name: round(value, 2) for name, value in items.items()},
         "total": round(sum(items.values()), 2),
@@ -141,4 +173,4 @@ def costs(counted: dict[str, Any], prices: dict[str, Any]) -> dict[str, Any]:
             "floor_total_per_1000": round(floor_total, 4),
             "ratio_to_floor": round(total / floor_total, 2) if floor_total else None,
         }
-    return {"per_path": per_path, "fixed_monthly": fixed_monthly(prices), "prices_collected": prices["collected"], "prices_region": prices["region"]}
+    return {"per_path": per_path, "fixed_monthly": fixed_monthly(prices, counted.get("scheduled_backlog_run")), "prices_collected": prices["collected"], "prices_region": prices["region"]}
