@@ -42,7 +42,7 @@ app = APIGatewayHttpResolver(
     enable_validation=False,
 )
 PERMIT_LINK_SECONDS = 300
-# Application ids are UUIDs; anything else is answered as not found without a table read.
+# Application ids are UUIDs. Any other id gets 404 without a table read.
 APPLICATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MAX_PERMIT_NUMBER_CHARS = 64
 

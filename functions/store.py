@@ -102,7 +102,7 @@ class Store:
     ) -> Application:
         """Write `current` with `changes` applied, plus one audit entry, in one transaction.
 
-        The write succeeds only if nobody changed the record since `current` was read;
+        The write succeeds only if no other writer changed the record since `current` was read;
         otherwise it raises ConflictError. Returns the stored record.
         """
         updated = current.model_copy(update={**changes, "version": current.version + 1, "updated_at": utcnow()})
@@ -220,7 +220,7 @@ class Store:
         return None if item is None else item["etag"]
 
     def manifest_receipt_put(self, application_id: str, round_number: int, etag: str, key: str) -> dict:
-        """Return the Put (for `save`'s extra_puts) that claims a round's manifest exactly once."""
+        """Return the conditional Put, for `transition`'s extra_puts, that claims a round's manifest once."""
         return {
             "Item": {
                 "PK": f"APP#{application_id}",

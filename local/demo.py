@@ -166,7 +166,7 @@ class Scenario:
                 continue
             queue = self.reviews.get(task["sector"], [])
             if not queue:
-                continue  # Nobody decides: the deadline will pass.
+                continue  # No decision is scripted, so the deadline passes.
             decision = queue.pop(0)
             self.client.decide(task["task_id"], decision, DECISION_REASONS[decision], demo_operator(task["sector"]))
             self.decided.add(task["task_id"])

@@ -15,7 +15,7 @@ STATE_FILE = Path(".goso") / "stack.json"
 
 @dataclass
 class StackTarget:
-    """Where the commands send their requests, and the embedded stack if this process runs one."""
+    """Endpoints that the commands call, and the embedded stack if this process runs one."""
 
     endpoint: str
     api_url: str
@@ -39,7 +39,7 @@ def write_state(description: dict, path: Path = STATE_FILE) -> None:
 
 
 def read_live_state(path: Path = STATE_FILE) -> dict | None:
-    """Return the recorded stack if its API still answers, else None."""
+    """Return the recorded stack if its API still responds, else None."""
     try:
         state = json.loads(path.read_text())
     except (FileNotFoundError, json.JSONDecodeError):

@@ -244,7 +244,7 @@ class LocalStack:
             s3.create_bucket(Bucket=self.values[resource], CreateBucketConfiguration=location)
             # As in AWS: a second upload to a key adds a version and never replaces the first.
             s3.put_bucket_versioning(Bucket=self.values[resource], VersioningConfiguration={"Status": "Enabled"})
-        # The form posts uploads from the API's origin; moto answers CORS itself, AWS needs the rule.
+        # The form posts uploads from the API's origin. moto adds CORS headers itself, but AWS needs the rule.
         s3.put_bucket_cors(
             Bucket=self.values[Resource.UPLOAD_BUCKET],
             CORSConfiguration={
@@ -344,7 +344,7 @@ class LocalStack:
         spec = next(s for s in self.functions if s.trigger is Trigger.HTTP_API)
         result, failed = self.runtime.invoke(function_name(spec), event)
         if failed:
-            # API Gateway answers 502 and the error goes to the function's log.
+            # API Gateway returns 502 and the error goes to the function's log.
             print(f"API handler failed: {result['errorType']}: {result['errorMessage']}", file=sys.stderr)
             return {"statusCode": 502, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"message": "Internal Server Error"})}
         return result

@@ -1,4 +1,4 @@
-"""Issued permits and the public verification answer."""
+"""Issued permits and the result of a public verification."""
 
 from datetime import datetime
 
@@ -27,7 +27,7 @@ class Permit(BaseModel):
 
 
 class VerificationAnswer(BaseModel):
-    """What `goso verify` and the public verification route return."""
+    """Result of `goso verify` and of the public verification route."""
 
     valid: bool
     permit_number: str | None

@@ -196,7 +196,7 @@ class LocalizedText(BaseModel):
 
 
 class Reason(BaseModel):
-    """Why an application was rejected, needs a correction, or changed course."""
+    """Cause of a rejection, a correction request or another change of course."""
 
     model_config = ConfigDict(frozen=True)
 

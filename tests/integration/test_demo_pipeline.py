@@ -56,7 +56,8 @@ def test_permit_numbers_follow_sector_sequence(demo):
     for number in numbers:
         prefix, sector, year, sequence = number.split("/")
         assert prefix == "503"
-        assert len(sequence) == 6 and sequence.isdigit()
+        assert len(sequence) == 6
+        assert sequence.isdigit()
 
 
 def test_permit_registry_answers_public_verification(demo, client):
