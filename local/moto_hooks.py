@@ -32,11 +32,13 @@ def install(runtime: LambdaRuntime) -> None:
     """Route every Lambda invocation in moto to `runtime` and let Step Functions execute.
 
     Also make moto's DynamoDB transactions safe for the stack's concurrent requests (see
-    local/moto_transactions.py); that patch stays for the life of the process.
+    local/moto_transactions.py) and its Query cost follow the result rather than the table
+    (local/moto_query.py); both patches stay for the life of the process.
     """
-    from local import moto_transactions
+    from local import moto_query, moto_transactions
 
     moto_transactions.install()
+    moto_query.install()
     global _runtime
     _runtime = runtime
     for backend in _BACKENDS:
