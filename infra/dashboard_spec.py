@@ -11,13 +11,13 @@ metric-month at the first price tier, us-east-1 list price). `custom_metric_coun
 returns the upper bound, i.e. every combination receiving data every hour:
 
 - ApplicationsReceived: 14 sectors + 2 channels = 16
-- ApplicationsIssued, ApplicationsIncomplete, DeemedApprovals, ReviewBacklog: 14 each = 56
-- ApplicationsRejected: 14 sectors + UNKNOWN (rejected before a sector was known) = 15
+- ReviewBacklog: 14 sectors = 14
 - DeadlinesMissed: 14 sectors + 2 steps (review, correction) = 16
-- ApplicationsFailed, CorrectionsRequested: the total only = 2
+- ApplicationsIssued, ApplicationsRejected, ApplicationsIncomplete, ApplicationsFailed,
+  DeemedApprovals, CorrectionsRequested: the total only = 6
 - StageDuration: 6 stages; TimeToPermit: 4 risk levels = 10
 
-That is 115 custom metrics, about USD 34.5 a month at the upper bound. A sector metric that
+That is 62 custom metrics, USD 18.60 a month at the upper bound. A sector metric that
 receives no event in an hour costs nothing for that hour, so the real cost is lower.
 """
 
@@ -128,17 +128,17 @@ def dimension_values(dimension: Dimension, *, sector_may_be_unknown: bool = Fals
     return tuple(level.value for level in RiskLevel)
 
 
-def _combinations(dimension_set: DimensionSet, sector_may_be_unknown: bool) -> int:
+def _combinations(dimension_set: DimensionSet) -> int:
     count = 1
     for dimension in dimension_set:
-        count *= len(dimension_values(dimension, sector_may_be_unknown=sector_may_be_unknown))
+        count *= len(dimension_values(dimension))
     return count
 
 
 def custom_metric_count() -> int:
     """Return the number of custom metrics the catalog can create (its billing upper bound)."""
     return sum(
-        _combinations(dimension_set, definition.sector_may_be_unknown)
+        _combinations(dimension_set)
         for definition in CATALOG.values()
         for dimension_set in definition.dimension_sets
     )
@@ -147,16 +147,15 @@ def custom_metric_count() -> int:
 def custom_metrics_by_name() -> dict[str, int]:
     """Return the upper-bound custom metric count of each metric name."""
     return {
-        name.value: sum(_combinations(s, definition.sector_may_be_unknown) for s in definition.dimension_sets)
+        name.value: sum(_combinations(s) for s in definition.dimension_sets)
         for name, definition in CATALOG.items()
     }
 
 
 def _per_value(metric: MetricName, dimension: Dimension, statistic: Statistic, label_suffix: str = "") -> tuple[MetricQuery, ...]:
-    unknown = CATALOG[metric].sector_may_be_unknown
     return tuple(
         MetricQuery(metric, statistic, f"{value}{label_suffix}", ((dimension, value),))
-        for value in dimension_values(dimension, sector_may_be_unknown=unknown)
+        for value in dimension_values(dimension)
     )
 
 
@@ -176,10 +175,6 @@ def _percentiles(metric: MetricName, dimension: Dimension) -> tuple[MetricQuery,
 
 WIDGETS: tuple[Widget, ...] = (
     _sector_bar("Applications received by sector", MetricName.APPLICATIONS_RECEIVED),
-    _sector_bar("Permits issued by sector", MetricName.APPLICATIONS_ISSUED),
-    _sector_bar("Applications rejected by sector", MetricName.APPLICATIONS_REJECTED),
-    _sector_bar("Applications closed incomplete by sector", MetricName.APPLICATIONS_INCOMPLETE),
-    _sector_bar("Deemed approvals (fiktif positif) by sector", MetricName.DEEMED_APPROVALS),
     _sector_bar("Missed deadlines by sector", MetricName.DEADLINES_MISSED),
     Widget(
         title="Open review tasks by sector (highest count in each 5 minutes)",
@@ -197,9 +192,13 @@ WIDGETS: tuple[Widget, ...] = (
         y_axis_label="applications per hour",
     ),
     Widget(
-        title="Totals",
+        title="Outcomes",
         kind=WidgetKind.NUMBER,
         metrics=(
+            MetricQuery(MetricName.APPLICATIONS_ISSUED, Statistic.SUM, "Permits issued"),
+            MetricQuery(MetricName.APPLICATIONS_REJECTED, Statistic.SUM, "Applications rejected"),
+            MetricQuery(MetricName.APPLICATIONS_INCOMPLETE, Statistic.SUM, "Closed incomplete"),
+            MetricQuery(MetricName.DEEMED_APPROVALS, Statistic.SUM, "Deemed approvals (fiktif positif)"),
             MetricQuery(MetricName.DEADLINES_MISSED, Statistic.SUM, "Missed review deadlines", ((Dimension.STEP, "review"),)),
             MetricQuery(
                 MetricName.DEADLINES_MISSED, Statistic.SUM, "Missed correction deadlines", ((Dimension.STEP, "correction"),)

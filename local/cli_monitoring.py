@@ -83,10 +83,10 @@ def cmd_dashboard(args) -> int:
             run_demo(target.api_url, args.out, log=lambda line: None)
             _wait_for_events_to_settle(target.embedded)
         result = render_dashboard(target.client("cloudwatch"), args.out, TimeRange.last(args.hours))
-    print(format_table(result.table))
+    print(format_table(result.table, result.outcomes))
     print(f"Dashboard image: {result.image}")
     if args.json:
-        print(json.dumps({"image": str(result.image), "sectors": result.table}))
+        print(json.dumps({"image": str(result.image), "sectors": result.table, "outcomes": result.outcomes}))
     return 0
 
 

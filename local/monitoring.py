@@ -269,15 +269,21 @@ def latest_value(cloudwatch: Any, metric: MetricName, dimensions: dict[str, str]
 
 # --- the summary table ---------------------------------------------------------------------
 
+# Per-sector columns: the metrics the catalog splits by sector, plus the backlog gauge.
 SUMMARY_COLUMNS: dict[str, MetricName] = {
     "received": MetricName.APPLICATIONS_RECEIVED,
-    "issued": MetricName.APPLICATIONS_ISSUED,
-    "rejected": MetricName.APPLICATIONS_REJECTED,
-    "incomplete": MetricName.APPLICATIONS_INCOMPLETE,
-    "deemed_approvals": MetricName.DEEMED_APPROVALS,
     "deadlines_missed": MetricName.DEADLINES_MISSED,
 }
 BACKLOG_COLUMN = "backlog"
+# Outcomes the catalog keeps as no-dimension totals (see functions.metrics_rules).
+OUTCOME_TOTALS: dict[str, MetricName] = {
+    "issued": MetricName.APPLICATIONS_ISSUED,
+    "rejected": MetricName.APPLICATIONS_REJECTED,
+    "incomplete": MetricName.APPLICATIONS_INCOMPLETE,
+    "failed": MetricName.APPLICATIONS_FAILED,
+    "deemed_approvals": MetricName.DEEMED_APPROVALS,
+    "corrections_requested": MetricName.CORRECTIONS_REQUESTED,
+}
 
 
 def sector_summary(cloudwatch: Any, time_range: TimeRange) -> dict[str, dict[str, int]]:
@@ -297,10 +303,17 @@ def sector_summary(cloudwatch: Any, time_range: TimeRange) -> dict[str, dict[str
     for sector in dimension_values(Dimension.SECTOR):
         backlog = latest_value(cloudwatch, MetricName.REVIEW_BACKLOG, {Dimension.SECTOR.value: sector}, time_range)
         table[sector][BACKLOG_COLUMN] = round(backlog or 0)
-    # The UNKNOWN row only ever contains intake rejections, so it is shown only when it has any.
+    # Events without a sector would land in the UNKNOWN row; it is shown only when it has any.
     if not any(table[UNKNOWN_SECTOR].values()):
         del table[UNKNOWN_SECTOR]
     return table
+
+
+def outcome_totals(cloudwatch: Any, time_range: TimeRange) -> dict[str, int]:
+    """Return the outcome counts over `time_range`, read from their no-dimension totals."""
+    queries = [MetricQuery(metric, Statistic.SUM, column) for column, metric in OUTCOME_TOTALS.items()]
+    series = read_series(cloudwatch, queries, time_range.seconds, time_range)
+    return {item.query.label: round(item.total) for item in series}
 
 
 def summary_totals(table: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -318,6 +331,7 @@ def summary_totals(table: dict[str, dict[str, int]]) -> dict[str, int]:
 class DashboardResult:
     image: Path
     table: dict[str, dict[str, int]]
+    outcomes: dict[str, int]
     widgets: dict[str, list[Series]]
 
 
@@ -344,7 +358,12 @@ def render_dashboard(cloudwatch: Any, out_dir: Path, time_range: TimeRange) -> D
     image = out_dir / "dashboard.png"
     figure.savefig(image, dpi=80)
     plt.close(figure)
-    return DashboardResult(image=image, table=sector_summary(cloudwatch, time_range), widgets=widgets)
+    return DashboardResult(
+        image=image,
+        table=sector_summary(cloudwatch, time_range),
+        outcomes=outcome_totals(cloudwatch, time_range),
+        widgets=widgets,
+    )
 
 
 def _draw_widget(axis: Any, widget: Widget, series: list[Series], time_range: TimeRange) -> None:
@@ -391,8 +410,8 @@ def _bar_value(series: Series, widget: Widget) -> float:
     return series.values[-1] if series.values else 0.0
 
 
-def format_table(table: dict[str, dict[str, int]]) -> str:
-    """Return the summary table as aligned text with a totals row."""
+def format_table(table: dict[str, dict[str, int]], outcomes: dict[str, int] | None = None) -> str:
+    """Return the summary table as aligned text with a totals row, then the outcome totals."""
     columns = [*SUMMARY_COLUMNS, BACKLOG_COLUMN]
     header = ["sector", *columns]
     rows = [[sector, *(str(values[column]) for column in columns)] for sector, values in table.items()]
@@ -402,4 +421,7 @@ def format_table(table: dict[str, dict[str, int]]) -> str:
     lines = ["  ".join(cell.ljust(width) if index == 0 else cell.rjust(width) for index, (cell, width) in enumerate(zip(row, widths, strict=True))) for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * width for width in widths))
     lines.insert(len(lines) - 1, "  ".join("-" * width for width in widths))
+    if outcomes:
+        lines.append("")
+        lines.append("outcomes (all sectors): " + ", ".join(f"{name} {value}" for name, value in outcomes.items()))
     return "\n".join(lines)

@@ -58,14 +58,15 @@ def test_correction_round_not_counted_again():
         (Status.INCOMPLETE, MetricName.APPLICATIONS_INCOMPLETE),
     ],
 )
-def test_final_status_counted_by_sector(status, metric):
+def test_final_status_counted_as_total(status, metric):
     stage, count = data_points(status_changed(Status.ISSUING, status, seconds=3.25))
     assert stage.name is MetricName.STAGE_DURATION
     assert stage.value == 3.25
     assert stage.dimensions == {Dimension.STAGE: "ISSUING"}
     assert count.name is metric
     assert count.value == 1.0
-    assert count.dimensions == {Dimension.SECTOR: "DAG"}
+    assert count.dimensions == {}
+    assert count.dimension_sets == (TOTAL,)
 
 
 def test_failure_counted_without_dimensions():
@@ -75,10 +76,10 @@ def test_failure_counted_without_dimensions():
     assert failed.dimension_sets == (TOTAL,)
 
 
-def test_intake_rejection_without_sector_uses_unknown():
-    event = status_changed(Status.DRAFT, Status.REJECTED, sector=None, risk_level=None)
-    _, rejected = data_points(event)
-    assert rejected.dimensions == {Dimension.SECTOR: UNKNOWN_SECTOR}
+def test_deadline_without_sector_uses_unknown():
+    event = DeadlineMissed(**{**CONTEXT, "sector": None}, step="correction", deadline=AT)
+    (missed,) = data_points(event)
+    assert missed.dimensions == {Dimension.SECTOR: UNKNOWN_SECTOR, Dimension.STEP: "correction"}
 
 
 def test_intermediate_status_gives_stage_duration_only():
@@ -114,7 +115,7 @@ def test_deadline_missed_by_sector_and_step():
 def test_deemed_approval_and_correction_counts():
     (deemed,) = data_points(DeemedApproval(**CONTEXT, task_id="t-1", deadline=AT))
     assert deemed.name is MetricName.DEEMED_APPROVALS
-    assert deemed.dimensions == {Dimension.SECTOR: "DAG"}
+    assert deemed.dimensions == {}
     correction = CorrectionRequested(**CONTEXT, round=1, requested_by="system:verify", reason_codes=["X"], deadline=AT)
     (requested,) = data_points(correction)
     assert requested.name is MetricName.CORRECTIONS_REQUESTED
@@ -170,12 +171,13 @@ def test_no_metric_mixes_total_with_other_sets():
 def test_custom_metric_count_upper_bound():
     counts = custom_metrics_by_name()
     assert counts["ApplicationsReceived"] == 14 + 2
-    assert counts["ApplicationsRejected"] == 14 + 1
+    assert counts["ReviewBacklog"] == 14
     assert counts["DeadlinesMissed"] == 14 + 2
     assert counts["StageDuration"] == 6
     assert counts["TimeToPermit"] == 4
-    assert counts["ApplicationsFailed"] == 1
-    assert custom_metric_count() == 115
+    for total_only in ("ApplicationsIssued", "ApplicationsRejected", "ApplicationsIncomplete", "ApplicationsFailed", "DeemedApprovals", "CorrectionsRequested"):
+        assert counts[total_only] == 1, total_only
+    assert custom_metric_count() == 62
 
 
 def test_dashboard_queries_use_declared_dimension_sets():
