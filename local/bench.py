@@ -168,14 +168,11 @@ def drive_application(api_url: str, template: Template, index: int, watcher: Eve
 
 def _bench_stack(folder: Path, schedule_seconds: int):
     """Return a local stack (not started) with long deadlines, no static form and the given backlog schedule."""
-    from local import stack as stack_module
     from local.stack import LocalStack, StackOptions
 
-    # NOTE: the stack reads this module setting each time its schedule loop waits.
-    stack_module.BACKLOG_SCHEDULE_SECONDS = schedule_seconds
     deadlines = folder / "bench-deadlines.json"
     deadlines.write_text(json.dumps(BENCH_DEADLINES))
-    return LocalStack(StackOptions(deadlines_file=deadlines, static_dir=None))
+    return LocalStack(StackOptions(deadlines_file=deadlines, static_dir=None, backlog_schedule_seconds=schedule_seconds))
 
 
 def _summary(values: list[float]) -> dict[str, Any]:
@@ -214,15 +211,16 @@ def _by_tenth(completed_at: list[float]) -> list[float]:
 def moto_query_cost(sizes: tuple[int, ...] = (2000, 20000), repeats: int = 20) -> dict[str, float]:
     """Time one moto DynamoDB Query on a table of each size, in a throwaway in-process moto.
 
-    Returns milliseconds per Query by item count. moto walks every item of the table for a
-    Query, so the local stack slows down as the table grows.
+    Returns milliseconds per Query by item count, with the local stack's patches installed
+    (moto's own Query lists and sorts every item of the table; see local/moto_query.py).
     """
     import boto3
     from moto import mock_aws
 
-    from local import moto_transactions
+    from local import moto_query, moto_transactions
 
     moto_transactions.install()
+    moto_query.install()
     timings = {}
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="ap-southeast-3", aws_access_key_id="testing", aws_secret_access_key="testing")

@@ -45,8 +45,6 @@ NAMES = {
 }
 INTAKE_DLQ = "goso-intake-dlq"
 EVENTS_TAP_QUEUE = "goso-events-tap"
-# The monitor's scheduled backlog measurement; every 5 minutes in AWS.
-BACKLOG_SCHEDULE_SECONDS = 5
 # Local queue timings: a failed intake message is retried after this many seconds, three times.
 VISIBILITY_TIMEOUT_SECONDS = 5
 MAX_RECEIVE_COUNT = 3
@@ -61,6 +59,8 @@ class StackOptions:
     static_dir: Path | None = WEB_DIR
     # Extra settings for every handler (name -> value), e.g. a test's own limits.
     extra_environment: dict[str, str] = field(default_factory=dict)
+    # Seconds between the monitor's scheduled backlog measurements (every 5 minutes in AWS).
+    backlog_schedule_seconds: float = 5
 
 
 def _set_aws_environment(endpoint: str) -> None:
@@ -422,12 +422,12 @@ class LocalStack:
                 )
 
     def _run_schedule(self) -> None:
-        """Send a scheduled event to the event-rule functions every BACKLOG_SCHEDULE_SECONDS."""
+        """Send a scheduled event to the event-rule functions every `backlog_schedule_seconds`."""
         from local.monitoring import capture_emf, publish_emf
 
         cloudwatch = self.client("cloudwatch")
         targets = [function_name(spec) for spec in self.functions if spec.trigger is Trigger.EVENT_RULE]
-        while not self._stop.wait(BACKLOG_SCHEDULE_SECONDS):
+        while not self._stop.wait(self.options.backlog_schedule_seconds):
             event = {
                 "version": "0",
                 "id": str(uuid.uuid4()),
