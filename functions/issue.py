@@ -8,8 +8,6 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.aws import client
 from functions.lifecycle import change_status, event_context
 from functions.permit_numbers import counter_name, permit_key, permit_number, verification_url
-from functions.permits.render import render_permit_pdf
-from functions.permits.signing import sign_pdf
 from functions.runtime import reference, store
 from functions.settings import get_settings
 from functions.store import utcnow
@@ -40,6 +38,11 @@ def handler(event: dict, context: LambdaContext) -> dict:
             db, app, Status.ISSUING, actor="system:issue", action="permit_number_assigned",
             detail={"permit_number": number}, permit_number=number,
         )
+    # The PDF stack (reportlab, qrcode, Pillow, pyHanko) is imported here rather than with the
+    # module, so the cold start stays short and a retry for an issued permit never loads it.
+    from functions.permits.render import render_permit_pdf
+    from functions.permits.signing import sign_pdf
+
     number = app.permit_number
     key = permit_key(app.nib, number)
     ref = reference()

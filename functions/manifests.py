@@ -11,23 +11,16 @@ from functions.domain.documents import inspect_document
 from functions.domain.identifiers import check_manifest as check_identifiers
 from functions.domain.identifiers import reasons_from_validation_error
 from functions.domain.risk import business_scale
+from functions.upload_keys import MANIFEST_FILE_NAME, document_key
 from schemas.application import Application, DocumentRecord
-from schemas.manifest import MANIFEST_FILE_NAME, Channel, Manifest
+from schemas.manifest import Manifest
 from schemas.reasons import Reason, ReasonCode, make_reason
 from schemas.reference import Reference
-from schemas.status import Status
+from schemas.status import Channel, Status
 
 _KEY_PATTERN = re.compile(r"^incoming/(?P<app>[A-Za-z0-9-]{8,64})/r(?P<round>[1-9][0-9]?)/(?P<name>[^/]+)$")
 # Reading a manifest larger than this is refused before parsing; real ones are a few KB.
 MAX_MANIFEST_BYTES = 256 * 1024
-
-
-def document_key(application_id: str, round_number: int, slot: str) -> str:
-    return f"incoming/{application_id}/r{round_number}/{slot}"
-
-
-def manifest_key(application_id: str, round_number: int) -> str:
-    return document_key(application_id, round_number, MANIFEST_FILE_NAME)
 
 
 def parse_manifest_key(key: str) -> tuple[str, int] | None:

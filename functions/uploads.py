@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.manifests import document_key, manifest_key
+from functions.upload_keys import document_key, manifest_key
 from schemas.reasons import Reason, ReasonCode, make_reason
 from schemas.reference import Reference
 
@@ -16,7 +16,7 @@ MANIFEST_MAX_BYTES = 256 * 1024
 class UploadRequest(BaseModel):
     """One document the applicant is about to upload, as the create-application request declares it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     slot: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
     content_type: str
@@ -25,7 +25,8 @@ class UploadRequest(BaseModel):
 
 
 class UploadsRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Built on first use (defer_build), because only the API's upload-link routes validate it.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     documents: list[UploadRequest] = Field(max_length=20)
 

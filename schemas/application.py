@@ -5,9 +5,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.manifest import Channel
 from schemas.reasons import Reason
-from schemas.status import BusinessScale, RiskLevel, Status
+from schemas.status import BusinessScale, Channel, RiskLevel, Status
 
 
 class DocumentRecord(BaseModel):
@@ -81,6 +80,9 @@ class Application(BaseModel):
 
 class VerificationResult(BaseModel):
     """Output of the verify step, read by the state machine's Choice state."""
+
+    # Built on first use (defer_build), because only the verify handler returns it.
+    model_config = ConfigDict(defer_build=True)
 
     application_id: str
     round: int

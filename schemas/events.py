@@ -29,7 +29,9 @@ class EventType(StrEnum):
 
 
 class PipelineEvent(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # A handler sends only a few of the event types, so each type builds its validator when
+    # first used rather than at import (pydantic's defer_build).
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     event_type: ClassVar[EventType]
 
@@ -56,6 +58,9 @@ class ManifestRejected(PipelineEvent):
 
 
 class StatusChanged(PipelineEvent):
+    # Built at import, because most invocations of the pipeline's handlers change a status.
+    model_config = ConfigDict(defer_build=False)
+
     event_type = EventType.STATUS_CHANGED
     previous_status: Status | None
     status: Status

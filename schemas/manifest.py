@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-MANIFEST_FILE_NAME = "application.json"
+from schemas.status import Channel
 
 ACCEPTED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
@@ -23,11 +23,6 @@ DISTRICT_PATTERN = r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 SLOT_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
-
-
-class Channel(StrEnum):
-    ONLINE = "online"
-    ASSISTED = "assisted"
 
 
 class LegalForm(StrEnum):

@@ -8,7 +8,9 @@ from schemas.status import RiskLevel
 
 
 class Permit(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # Built on first use (defer_build), because only the issue handler and the API's
+    # verification route use it.
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     permit_number: str
     application_id: str
@@ -28,6 +30,8 @@ class Permit(BaseModel):
 
 class VerificationAnswer(BaseModel):
     """Result of `goso verify` and of the public verification route."""
+
+    model_config = ConfigDict(defer_build=True)
 
     valid: bool
     permit_number: str | None

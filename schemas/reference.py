@@ -307,7 +307,7 @@ def load_reference(kbli_list_path: str | Path | None = None) -> Reference:
 
 
 class ReviewDeadlines(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     default: PositiveInt
     sectors: dict[str, PositiveInt] = Field(default_factory=dict)
@@ -316,7 +316,8 @@ class ReviewDeadlines(BaseModel):
 class DeadlineConfig(BaseModel):
     """Durations of the clock-bound steps, in working days (production) or seconds (demo)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use (defer_build), because a process validates its deadline file once.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     unit: Literal["working_days", "seconds"]
     correction: PositiveInt

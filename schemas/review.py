@@ -21,7 +21,9 @@ class TaskState(StrEnum):
 
 
 class ReviewTask(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    # Built on first use (defer_build), because most invocations of the handlers that
+    # import the store never read a task.
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     task_id: str
     application_id: str
@@ -39,7 +41,8 @@ class ReviewTask(BaseModel):
 class ReviewDecision(BaseModel):
     """Body of the operator API's decide route."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Built on first use (defer_build), because only the API's decision route validates it.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     decision: Decision
     reason: Annotated[str, Field(min_length=3, max_length=2000, description="Recorded in the audit trail")]

@@ -1,4 +1,4 @@
-"""Application statuses and the OSS RBA status codes they carry."""
+"""Application statuses, the OSS RBA status codes they carry, and the enums of the application record."""
 
 from enum import StrEnum
 
@@ -36,6 +36,13 @@ class RiskLevel(StrEnum):
     @property
     def needs_review(self) -> bool:
         return self in (RiskLevel.MEDIUM_HIGH, RiskLevel.HIGH)
+
+
+class Channel(StrEnum):
+    """Submission channel of a manifest: `online` by the applicant, `assisted` by an officer for the applicant."""
+
+    ONLINE = "online"
+    ASSISTED = "assisted"
 
 
 class BusinessScale(StrEnum):

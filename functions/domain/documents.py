@@ -10,10 +10,6 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from schemas.reasons import Reason, ReasonCode, make_reason
 
 PDF = "application/pdf"
@@ -117,7 +113,8 @@ def inspect_document(
 ) -> DocumentCheck:
     """Check one uploaded document against a slot's rules and return what was found.
 
-    Never raises an `Exception`: any parser error becomes DOCUMENT_UNREADABLE.
+    Any parser error becomes DOCUMENT_UNREADABLE. The only exception raised is ImportError,
+    when pypdf or Pillow is not installed.
     """
     if not data:
         return _rejected(None, make_reason(ReasonCode.DOCUMENT_EMPTY, document=slot))
@@ -146,6 +143,10 @@ def inspect_document(
         if detected == PDF:
             return _inspect_pdf(data, slot)
         return _inspect_image(data, detected, slot, max_pixels)
+    except ImportError:
+        # The parsers are imported on first use, so a missing package shows up here. It is a
+        # deployment fault, not an unreadable document.
+        raise
     except Exception as error:  # noqa: BLE001 - any parser failure means the file does not open
         return _rejected(detected, _unreadable(slot, error))
 
@@ -160,6 +161,10 @@ def _unreadable(slot: str, error: BaseException | str) -> Reason:
 
 
 def _inspect_pdf(data: bytes, slot: str) -> DocumentCheck:
+    # pypdf is imported here, not at module level, so a batch without PDFs never loads it.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
     # Only the trailer, cross-reference table and page tree are read; no content stream is
     # decoded. pypdf 7.1 walks the page tree with an explicit stack and stops at cycles, and
     # recovers from looping cross-reference sections in milliseconds.
@@ -176,6 +181,9 @@ def _inspect_pdf(data: bytes, slot: str) -> DocumentCheck:
 
 
 def _inspect_image(data: bytes, detected: str, slot: str, max_pixels: int) -> DocumentCheck:
+    # Pillow is imported here, not at module level, so a batch without images never loads it.
+    from PIL import Image, UnidentifiedImageError
+
     formats = [_PILLOW_FORMATS[detected]]
     # NOTE: warnings.catch_warnings changes process-wide filters, so another thread may see the
     # error filter while this block runs. Pillow only warns for images already over its limit.
