@@ -128,6 +128,7 @@ def render(results: dict[str, Any], prices: dict[str, Any]) -> str:
         "",
         "The first invocation's time is the in-process runtime's first call of the function in",
         f"the {largest['size']}-application run: the module import plus the first request.",
+        *_library_floor_lines(results["cold_imports"]),
         "",
         "## Lambda code asset",
         "",
@@ -208,6 +209,19 @@ def _query_ms(results: dict[str, Any], size: str) -> str:
 def _first_invocation(batch: dict[str, Any], module: str) -> float | None:
     name = module.rpartition(".")[2]
     return (batch["invocations"].get(name) or {}).get("first_seconds")
+
+
+def _library_floor_lines(imports: dict[str, Any]) -> list[str]:
+    libraries = imports.get("libraries")
+    if not libraries:
+        return []
+    return [
+        "",
+        f"The libraries every handler imports (`import {libraries['imports']}`) alone took",
+        f"{libraries['seconds']:.3f} s, {libraries['ratio_to_boto3']:.2f}× boto3: no handler built on them can import faster.",
+        "The PDF stack (reportlab, pyHanko, qrcode), pypdf and Pillow are imported on first use,",
+        "so functions.issue and functions.intake pay for them in their first invocation instead.",
+    ]
 
 
 def _asset_lines(asset: dict[str, Any]) -> list[str]:
