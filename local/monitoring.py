@@ -61,6 +61,11 @@ class _ThreadRoutedStdout(io.TextIOBase):
 _router_lock = threading.Lock()
 _router: _ThreadRoutedStdout | None = None
 _router_users = 0
+# Every router ever installed, by the id of the stdout it wraps, kept for the life of the
+# process. CPython's print() does not hold a reference to sys.stdout while it writes, so a
+# router freed on restore while another thread prints through it crashes the interpreter.
+# One router per wrapped stdout keeps this bounded.
+_routers: dict[int, _ThreadRoutedStdout] = {}
 
 
 @contextlib.contextmanager
@@ -68,8 +73,12 @@ def _routed_stdout() -> Iterator[_ThreadRoutedStdout]:
     global _router, _router_users
     with _router_lock:
         if _router_users == 0:
-            _router = _ThreadRoutedStdout(sys.stdout)
-            sys.stdout = _router
+            target = sys.stdout
+            router = _routers.get(id(target))
+            if router is None:
+                router = _routers[id(target)] = _ThreadRoutedStdout(target)
+            _router = router
+            sys.stdout = router
         _router_users += 1
         router = _router
     try:
