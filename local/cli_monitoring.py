@@ -1,7 +1,10 @@
 """The `goso dashboard`, `goso report` and `goso bench` subcommands."""
 
+import argparse
 import json
+import math
 import os
+import re
 import sys
 import time
 from datetime import date, datetime
@@ -10,6 +13,34 @@ from pathlib import Path
 from local import discovery
 
 DEFAULT_OUT = Path("out")
+# CloudWatch keeps hourly data points for 455 days (15 months), so a longer range reads nothing more.
+MAX_HOURS = 455 * 24
+
+
+def hours(text: str) -> float:
+    """Parse --hours: a finite number of hours above 0 and at most MAX_HOURS."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_HOURS):
+        raise argparse.ArgumentTypeError(
+            f"invalid hours '{text}': give a number above 0 and at most {MAX_HOURS} (CloudWatch keeps metrics for 15 months)"
+        )
+    return value
+
+
+def day(text: str) -> date:
+    """Parse a YYYY-MM-DD day between the years 2000 and 9998."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid day '{text}': give a calendar date as YYYY-MM-DD, e.g. 2026-12-04") from None
+    if not 2000 <= value.year <= 9998:
+        raise argparse.ArgumentTypeError(f"invalid day '{text}': give a year from 2000 to 9998")
+    return value
 
 
 def register(subparsers) -> None:
@@ -23,15 +54,17 @@ def register(subparsers) -> None:
         ),
     )
     dashboard.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default out/)")
-    dashboard.add_argument("--hours", type=float, default=6, help="time range to read, in hours back from now (default 6)")
+    dashboard.add_argument(
+        "--hours", type=hours, default=6, help=f"time range to read, in hours back from now (default 6, at most {MAX_HOURS})"
+    )
     dashboard.add_argument("--json", action="store_true", help="print the table as one JSON object on the last line")
     dashboard.set_defaults(handler=cmd_dashboard)
 
     report = subparsers.add_parser(
         "report", help="write the evidence pack (JSON and Markdown) for applications created in a period"
     )
-    report.add_argument("--from", dest="first", type=date.fromisoformat, help="first day, YYYY-MM-DD in WITA (default today)")
-    report.add_argument("--to", dest="last", type=date.fromisoformat, help="last day, YYYY-MM-DD in WITA, included (default today)")
+    report.add_argument("--from", dest="first", type=day, help="first day, YYYY-MM-DD in WITA (default today)")
+    report.add_argument("--to", dest="last", type=day, help="last day, YYYY-MM-DD in WITA, included (default today)")
     report.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default out/)")
     report.add_argument("--json", action="store_true", help="print the report's headline figures as JSON on the last line")
     report.set_defaults(handler=cmd_report)
@@ -97,7 +130,8 @@ def cmd_report(args) -> int:
     today = datetime.now(WITA).date()
     period = Period(args.first or today, args.last or args.first or today)
     if period.last < period.first:
-        print(f"--to {period.last} is before --from {period.first}; give the earlier day first.")
+        given = "" if args.first else ", which defaults to today"
+        print(f"goso report: --to {period.last} is before --from {period.first}{given}; give the earlier day as --from.", file=sys.stderr)
         return 2
     with discovery.connect() as target:
         if target.embedded is not None:
