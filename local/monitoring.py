@@ -251,9 +251,21 @@ def read_series(cloudwatch: Any, queries: list[MetricQuery], period: int, time_r
     return series
 
 
+# Maximum data points per line of a time-series widget. A longer range gets a longer period,
+# as in the CloudWatch console, so reading months of data stays quick.
+MAX_POINTS_PER_LINE = 1440
+
+
+def widget_period(widget: Widget, time_range: TimeRange) -> int:
+    """Return the period in seconds to read `widget` over `time_range`: a multiple of its own period."""
+    if widget.period_to_time_range:
+        return time_range.seconds
+    multiple = max(1, -(-time_range.seconds // (widget.period_seconds * MAX_POINTS_PER_LINE)))
+    return widget.period_seconds * multiple
+
+
 def read_widget(cloudwatch: Any, widget: Widget, time_range: TimeRange) -> list[Series]:
-    period = time_range.seconds if widget.period_to_time_range else widget.period_seconds
-    return read_series(cloudwatch, list(widget.metrics), period, time_range)
+    return read_series(cloudwatch, list(widget.metrics), widget_period(widget, time_range), time_range)
 
 
 def latest_value(cloudwatch: Any, metric: MetricName, dimensions: dict[str, str], time_range: TimeRange) -> float | None:
@@ -376,15 +388,24 @@ def render_dashboard(cloudwatch: Any, out_dir: Path, time_range: TimeRange) -> D
 
 
 def _draw_widget(axis: Any, widget: Widget, series: list[Series], time_range: TimeRange) -> None:
+    import matplotlib
     from matplotlib.dates import DateFormatter
 
-    axis.set_title(widget.title, fontsize=10)
+    title = widget.title
+    if any(query.statistic in LOCAL_STATISTICS for query in widget.metrics):
+        title += "\nlocal stack: avg in place of p50, max in place of p95 (moto has no percentiles)"
+    axis.set_title(title, fontsize=10)
     if widget.kind is WidgetKind.NUMBER:
         axis.axis("off")
+        # Four numbers per row, so each label has room.
+        per_row = 4
+        rows = -(-len(series) // per_row)
         for index, item in enumerate(series):
-            x = (index + 0.5) / len(series)
-            axis.text(x, 0.55, f"{item.total:g}", ha="center", va="center", fontsize=28, transform=axis.transAxes)
-            axis.text(x, 0.2, item.label, ha="center", va="center", fontsize=9, transform=axis.transAxes)
+            row, column = divmod(index, per_row)
+            x = (column + 0.5) / per_row
+            top = 1 - row / rows
+            axis.text(x, top - 0.3 / rows, f"{item.total:g}", ha="center", va="center", fontsize=24, transform=axis.transAxes)
+            axis.text(x, top - 0.75 / rows, item.label, ha="center", va="center", fontsize=8, transform=axis.transAxes)
         return
     if widget.kind is WidgetKind.BAR:
         labels = [item.label for item in series]
@@ -397,8 +418,10 @@ def _draw_widget(axis: Any, widget: Widget, series: list[Series], time_range: Ti
                 axis.text(position, value, f"{value:g}", ha="center", va="bottom", fontsize=7)
     else:
         drawn = [item for item in series if item.values]
-        for item in drawn:
-            axis.plot(item.timestamps, item.values, marker="o", markersize=3, label=item.label)
+        # tab20 gives up to 20 distinct colours, enough for one line per sector.
+        colours = matplotlib.colormaps["tab20"].colors
+        for index, item in enumerate(drawn):
+            axis.plot(item.timestamps, item.values, marker="o", markersize=3, label=item.label, color=colours[index % len(colours)])
         if drawn:
             axis.legend(fontsize=7, ncols=2)
         else:
