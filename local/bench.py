@@ -536,6 +536,16 @@ def _timed_import(statement: str) -> tuple[float, list[tuple[str, float]]]:
     return seconds, heaviest[:5]
 
 
+def git_revision() -> str:
+    """Return the checked-out commit, marked as modified when the tree has uncommitted changes."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        changes = subprocess.run(["git", "status", "--porcelain"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit} (with uncommitted changes)" if changes.strip() else commit
+
+
 def cold_imports() -> dict[str, Any]:
     """Median cold import time of each handler module and of boto3 alone, in fresh interpreters."""
     import compileall
@@ -662,6 +672,7 @@ def run_bench(options: BenchOptions, results_path: Path, page_path: Path, comman
     results = {
         "generated_at": started.isoformat(timespec="seconds"),
         "command": command,
+        "revision": git_revision(),
         "machine": machine_at_start,
         "load_average_1min_at_end": round(os.getloadavg()[0], 2),
         "options": {"sizes": options.sizes, "in_flight": options.in_flight, "count_samples": options.count_samples},

@@ -64,6 +64,7 @@ def render(results: dict[str, Any], prices: dict[str, Any]) -> str:
         "",
         f"- Command: `{results['command']}` (or `make bench`)",
         f"- Run at: {results['generated_at']}",
+        f"- Revision: {results.get('revision', 'not recorded')}",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores ({machine['cores_available']} available), {machine['memory_gib']} GiB RAM, {machine['system']}",
         f"- Python {machine['python']}",
         f"- 1-minute load average: {machine['load_average_1min']} at the start, {results['load_average_1min_at_end']} at the end"
@@ -127,8 +128,11 @@ def render(results: dict[str, Any], prices: dict[str, Any]) -> str:
         ),
         "",
         "The first invocation's time is the in-process runtime's first call of the function in",
-        f"the {largest['size']}-application run: the module import plus the first request. It is blank for",
-        "functions that batch never calls (every application was approved in time and issued).",
+        f"the {largest['size']}-application run: the first request, plus the import of whatever part of the",
+        "module the stack's process had not imported yet (the stack itself imports functions.runtime,",
+        "functions.aws, functions.settings and the metric rules), so it is not a Lambda cold start. It is blank for functions that",
+        "batch never calls (every application was approved in time and issued). The slowest direct",
+        "imports come from the last of the runs and include what they import in turn.",
         *_library_floor_lines(results["cold_imports"]),
         "",
         "## Lambda code asset",
@@ -218,8 +222,8 @@ def _library_floor_lines(imports: dict[str, Any]) -> list[str]:
         return []
     return [
         "",
-        "The least every handler does at import, load boto3, the Powertools Logger and pydantic and",
-        f"build one pydantic model (`{libraries['statement']}`),",
+        "Loading boto3, the Powertools Logger and pydantic and building one pydantic model, the least",
+        f"any handler does at import (`{libraries['statement']}`),",
         f"took {libraries['seconds']:.3f} s, {libraries['ratio_to_boto3']:.2f}× boto3: no handler built on these libraries imports faster.",
         "functions.api also loads Powertools' event handler and functions.intake its batch utilities.",
         "The PDF stack (reportlab, pyHanko, qrcode), pypdf and Pillow are imported on first use,",
