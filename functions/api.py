@@ -55,7 +55,7 @@ def _json_body() -> dict:
         ) from error
     except json.JSONDecodeError as error:
         raise api_errors.invalid_request(
-            f"the body is not valid JSON ({error.msg} at line {error.lineno})",
+            f"the body is not valid JSON ({error.msg}, line {error.lineno})",
             f"isi permintaan bukan JSON yang valid ({error.msg}, baris {error.lineno})",
         ) from error
     except RecursionError as error:

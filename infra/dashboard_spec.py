@@ -136,7 +136,11 @@ def _combinations(dimension_set: DimensionSet) -> int:
 
 
 def custom_metric_count() -> int:
-    """Return the number of custom metrics the catalog can create (its billing upper bound)."""
+    """Return the number of custom metrics the catalog can create (its billing upper bound).
+
+    NOTE: counts the known dimension values only. An event without a sector, channel or risk
+    level would add an UNKNOWN (or "unknown") variant; no pipeline step sends one today.
+    """
     return sum(
         _combinations(dimension_set)
         for definition in CATALOG.values()

@@ -125,7 +125,9 @@ def read_folder(folder: Path, manifest_name: str = "application.json") -> tuple[
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as error:
-        raise ValueError(f"{manifest_path} is not valid JSON: {error.msg} at line {error.lineno}") from None
+        raise ValueError(
+            f"{manifest_path} is not valid JSON ({error.msg}, line {error.lineno} column {error.colno}); fix the file and submit again"
+        ) from None
     except FileNotFoundError:
         raise FileNotFoundError(f"{manifest_path} not found: a submission folder needs an {manifest_name}") from None
     files: dict[str, tuple[bytes, str, str]] = {}
