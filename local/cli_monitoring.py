@@ -30,6 +30,16 @@ def hours(text: str) -> float:
     return value
 
 
+def output_folder(text: str) -> Path:
+    """Parse --out: a folder path, created if missing, that is not an existing file."""
+    path = Path(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"invalid output folder '{text}': give a folder path, e.g. out")
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"invalid output folder '{text}': it is a file; give a folder path (created if missing)")
+    return path
+
+
 def day(text: str) -> date:
     """Parse a YYYY-MM-DD day between the years 2000 and 9998."""
     try:
@@ -53,7 +63,7 @@ def register(subparsers) -> None:
             "embedded stack and run the demo samples first, so the figures are the demo's."
         ),
     )
-    dashboard.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default out/)")
+    dashboard.add_argument("--out", type=output_folder, default=DEFAULT_OUT, help="output folder (default out/)")
     dashboard.add_argument(
         "--hours", type=hours, default=6, help=f"time range to read, in hours back from now (default 6, at most {MAX_HOURS})"
     )
@@ -65,7 +75,7 @@ def register(subparsers) -> None:
     )
     report.add_argument("--from", dest="first", type=day, help="first day, YYYY-MM-DD in WITA (default today)")
     report.add_argument("--to", dest="last", type=day, help="last day, YYYY-MM-DD in WITA, included (default today)")
-    report.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default out/)")
+    report.add_argument("--out", type=output_folder, default=DEFAULT_OUT, help="output folder (default out/)")
     report.add_argument("--json", action="store_true", help="print the report's headline figures as JSON on the last line")
     report.set_defaults(handler=cmd_report)
 

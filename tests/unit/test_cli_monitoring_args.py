@@ -8,7 +8,7 @@ import pytest
 
 from infra.dashboard_spec import WIDGETS, WidgetKind
 from local import cli
-from local.cli_monitoring import MAX_HOURS, day, hours
+from local.cli_monitoring import MAX_HOURS, day, hours, output_folder
 from local.monitoring import MAX_POINTS_PER_LINE, TimeRange, widget_period
 
 
@@ -69,3 +69,22 @@ def test_widget_period_whole_range():
     time_range = TimeRange(now - timedelta(hours=6), now)
     (bar, *_) = [widget for widget in WIDGETS if widget.period_to_time_range]
     assert widget_period(bar, time_range) == time_range.seconds
+
+
+def test_output_folder_rejects_file(tmp_path):
+    existing = tmp_path / "report.txt"
+    existing.write_text("x")
+    with pytest.raises(argparse.ArgumentTypeError) as error:
+        output_folder(str(existing))
+    assert "it is a file" in str(error.value)
+    assert str(existing) in str(error.value)
+
+
+def test_output_folder_rejects_empty():
+    with pytest.raises(argparse.ArgumentTypeError) as error:
+        output_folder(" ")
+    assert "give a folder path" in str(error.value)
+
+
+def test_output_folder_accepts_new_path(tmp_path):
+    assert output_folder(str(tmp_path / "new" / "out")) == tmp_path / "new" / "out"
