@@ -134,6 +134,16 @@ def _reason_text(entry: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _issue_basis(item: ApplicationEvidence, detail: dict[str, Any]) -> str:
+    """Return the basis of an issued permit, which its audit entry records as facts, not text."""
+    number = detail.get("permit_number", "")
+    if detail.get("deemed_approval"):
+        return f"permit {number} issued on a deemed approval: a sector review passed its deadline"
+    if item.tasks:
+        return f"permit {number} issued after every sector review approved"
+    return f"permit {number} issued on complete requirements; risk level {item.application.risk_level or '?'} needs no review"
+
+
 def decisions(evidence: list[ApplicationEvidence]) -> list[dict[str, Any]]:
     """Return every decision in the audit trails: who made it, when, and the recorded reason."""
     rows = []
@@ -153,7 +163,7 @@ def decisions(evidence: list[ApplicationEvidence]) -> list[dict[str, Any]]:
                     "previous_status": entry.get("previous_status"),
                     "status": entry.get("status"),
                     "reason_codes": [reason.get("code") for reason in entry.get("reasons") or []],
-                    "reason": _reason_text(entry),
+                    "reason": _reason_text(entry) or (_issue_basis(item, detail) if entry["action"] == "permit_issued" else ""),
                 }
             )
     return sorted(rows, key=lambda row: row["at"])
@@ -233,6 +243,8 @@ def build_report(store: Store, period: Period) -> dict[str, Any]:
             "tasks": sum(1 for item in evidence for task in item.tasks if task.state is TaskState.DEEMED_APPROVED),
         },
         "correction_rounds": {
+            # Requested counts every request; total counts the rounds applicants resubmitted.
+            "requested": sum(1 for item in evidence for entry in item.audit if entry["action"] == "correction_requested"),
             "total": sum(correction_rounds),
             "applications_with_corrections": sum(1 for rounds in correction_rounds if rounds),
         },
@@ -312,8 +324,9 @@ def to_markdown(report: dict[str, Any]) -> str:
             [
                 ["applications with a deemed approval", report["deemed_approvals"]["applications"]],
                 ["review tasks deemed approved", report["deemed_approvals"]["tasks"]],
-                ["correction rounds", report["correction_rounds"]["total"]],
-                ["applications with corrections", report["correction_rounds"]["applications_with_corrections"]],
+                ["corrections requested", report["correction_rounds"]["requested"]],
+                ["correction rounds resubmitted", report["correction_rounds"]["total"]],
+                ["applications that resubmitted", report["correction_rounds"]["applications_with_corrections"]],
                 ["online applications", report["channels"]["online"]],
                 ["assisted applications", report["channels"]["assisted"]],
                 ["assisted-channel share", report["channels"]["assisted_share"]],

@@ -331,6 +331,8 @@ def test_report_lists_every_decision(stack, demo, tmp_path):
     records = {app_id: store().get_application(app_id) for app_id in ids}
     assert report["correction_rounds"]["total"] == sum(app.round - 1 for app in records.values())
     assert report["correction_rounds"]["total"] == 2
+    requested = [entry for app_id in ids for entry in store().audit_trail(app_id) if entry["action"] == "correction_requested"]
+    assert report["correction_rounds"]["requested"] == len(requested) == 3
 
     # Every operator decision in the task records appears once, with its actor, time and reason.
     decisions = report["decisions"]
@@ -349,6 +351,15 @@ def test_report_lists_every_decision(stack, demo, tmp_path):
     assert "NIK_INVALID" in intake["reason_codes"]
     issued = [d for d in decisions if d["action"] == "permit_issued"]
     assert len(issued) == sum(1 for r in results if r.status == "ISSUED")
+    for row in issued:
+        app = records[row["application_id"]]
+        assert row["reason"].startswith(f"permit {app.permit_number} issued"), row
+        if app.deemed_approval:
+            assert "deemed approval" in row["reason"]
+        elif app.risk_level.value in ("R", "MR"):
+            assert f"risk level {app.risk_level.value} needs no review" in row["reason"]
+        else:
+            assert "every sector review approved" in row["reason"]
 
     issued_by_risk = Counter(row["risk_level"] for row in report["records"] if row["status"] == "ISSUED")
     for level, figures in report["time_to_permit"].items():
