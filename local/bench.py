@@ -47,7 +47,7 @@ COUNTING_SCHEDULE_SECONDS = 10**6
 SCHEDULED_EVENT = {"version": "0", "detail-type": "Scheduled Event", "source": "aws.events", "resources": [], "detail": {}}
 FINAL_STATUSES = {"ISSUED", "REJECTED", "INCOMPLETE", "FAILED"}
 IMPORT_REPEATS = 11
-# The least work of any handler's import: load boto3, the Powertools Logger and pydantic,
+# The minimum work of any handler's import: load boto3, the Powertools Logger and pydantic,
 # and build one pydantic model. No handler can import faster than this.
 LIBRARY_FLOOR = (
     "import boto3, aws_lambda_powertools.logging, pydantic; pydantic.create_model('Floor', name=(str, ...))"

@@ -42,12 +42,14 @@ def output_folder(text: str) -> Path:
 
 def day(text: str) -> date:
     """Parse a YYYY-MM-DD day between the years 2000 and 9998."""
+    message = f"invalid day '{text}': give a calendar date as YYYY-MM-DD, e.g. 2026-12-04"
+    # date.fromisoformat also takes forms such as 20261204, which the help text does not offer.
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(message)
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError(text)
         value = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid day '{text}': give a calendar date as YYYY-MM-DD, e.g. 2026-12-04") from None
+        raise argparse.ArgumentTypeError(message) from None
     if not 2000 <= value.year <= 9998:
         raise argparse.ArgumentTypeError(f"invalid day '{text}': give a year from 2000 to 9998")
     return value
@@ -140,8 +142,11 @@ def cmd_report(args) -> int:
     today = datetime.now(WITA).date()
     period = Period(args.first or today, args.last or args.first or today)
     if period.last < period.first:
-        given = "" if args.first else ", which defaults to today"
-        print(f"goso report: --to {period.last} is before --from {period.first}{given}; give the earlier day as --from.", file=sys.stderr)
+        default_note = "" if args.first else ", which defaults to today"
+        print(
+            f"goso report: --to {period.last} is before --from {period.first}{default_note}; give the earlier day as --from.",
+            file=sys.stderr,
+        )
         return 2
     with discovery.connect() as target:
         if target.embedded is not None:

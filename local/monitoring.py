@@ -61,10 +61,9 @@ class _ThreadRoutedStdout(io.TextIOBase):
 _router_lock = threading.Lock()
 _router: _ThreadRoutedStdout | None = None
 _router_users = 0
-# Every router ever installed, by the id of the stdout it wraps, kept for the life of the
-# process. CPython's print() does not hold a reference to sys.stdout while it writes, so a
-# router freed on restore while another thread prints through it crashes the interpreter.
-# One router per wrapped stdout keeps this bounded.
+# Routers by the id of the stdout they wrap, one each and never freed. CPython 3.11's print()
+# holds no reference to sys.stdout while it writes, so freeing a router that another thread
+# still prints through crashes the interpreter (test_emf_capture reproduces it).
 _routers: dict[int, _ThreadRoutedStdout] = {}
 
 

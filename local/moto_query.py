@@ -11,7 +11,7 @@ sector index, so a run of many applications slows down as the table fills.
 - a Query on an index starts from the items that carry the queried value in every
   partition key attribute of the index (DynamoDB indexes no other item).
 moto's key conditions, filters, ordering, paging and projection then run unchanged on a
-list that still holds every item that can match.
+list that still contains every item that can match.
 """
 
 import functools

@@ -135,7 +135,7 @@ def _reason_text(entry: dict[str, Any]) -> str:
 
 
 def _issue_basis(item: ApplicationEvidence, detail: dict[str, Any]) -> str:
-    """Return the basis of an issued permit, which its audit entry records as facts, not text."""
+    """Return the basis of an issued permit as text, because its audit entry records only facts."""
     number = detail.get("permit_number", "")
     if detail.get("deemed_approval"):
         return f"permit {number} issued on a deemed approval: a sector review passed its deadline"
@@ -152,6 +152,9 @@ def decisions(evidence: list[ApplicationEvidence]) -> list[dict[str, Any]]:
             if entry["action"] not in DECISION_ACTIONS:
                 continue
             detail = entry.get("detail") or {}
+            reason = _reason_text(entry)
+            if not reason and entry["action"] == "permit_issued":
+                reason = _issue_basis(item, detail)
             rows.append(
                 {
                     "application_id": item.application.application_id,
@@ -163,7 +166,7 @@ def decisions(evidence: list[ApplicationEvidence]) -> list[dict[str, Any]]:
                     "previous_status": entry.get("previous_status"),
                     "status": entry.get("status"),
                     "reason_codes": [reason.get("code") for reason in entry.get("reasons") or []],
-                    "reason": _reason_text(entry) or (_issue_basis(item, detail) if entry["action"] == "permit_issued" else ""),
+                    "reason": reason,
                 }
             )
     return sorted(rows, key=lambda row: row["at"])

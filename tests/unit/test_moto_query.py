@@ -8,9 +8,7 @@ from local import moto_query
 
 
 @pytest.fixture
-def dynamodb(monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
+def dynamodb(fake_aws_credentials):
     moto_query.install()
     with mock_aws():
         client = boto3.client("dynamodb")
@@ -55,10 +53,10 @@ def query_all(client, **kwargs) -> list[dict]:
 def whole_table_listing_forbidden(monkeypatch):
     """Make moto's own listing of every item fail, so a test passes only if the Query skips it."""
 
-    def refuse(table):
+    def fail_listing(table):
         raise AssertionError(f"Query listed every item of table {table.name}")
 
-    monkeypatch.setitem(moto_query._ORIGINALS, "all_items", refuse)
+    monkeypatch.setitem(moto_query._ORIGINALS, "all_items", fail_listing)
 
 
 def test_table_query_reads_only_its_partition(dynamodb, whole_table_listing_forbidden):

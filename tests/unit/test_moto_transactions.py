@@ -13,9 +13,7 @@ from local import moto_transactions
 
 
 @pytest.fixture
-def dynamodb(monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        monkeypatch.setenv(name, value)
+def dynamodb(fake_aws_credentials):
     moto_transactions.install()
     with mock_aws():
         client = boto3.client("dynamodb")
